@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "flowfile/header.hpp"
+#include "flowfile/record.hpp"
+
+namespace flowfile {
+
+// What went wrong in the record area, if anything.  Never a reason to throw
+// the readable records away.
+enum class ReadProblem {
+    none,
+    partial_record,    // the data ended inside a record (truncated, or a tmp- file)
+    truncated_stream,  // compressed data ended before the end of the zlib stream
+    corrupt_data,      // inflate rejected the data (damaged bytes or checksum)
+    trailing_data,     // bytes after the end of the zlib stream
+    io_error,          // read() failed
+};
+
+struct ReadStatus {
+    ReadProblem problem = ReadProblem::none;
+    std::uint64_t records = 0;       // records delivered so far
+    std::uint64_t input_offset = 0;  // file offset at which the problem showed
+    std::string message;             // one line naming file, problem, flows read
+
+    bool ok() const { return problem == ReadProblem::none; }
+};
+
+// Reads one flow-tools stream (a file, a tmp- file, or stdin) and hands out its
+// records in batches.  Byte order and compression are handled inside; callers
+// see host-order Records only.
+class Reader {
+  public:
+    // Opens and reads the header.  Throws flowfile::Error (one line: file and
+    // problem) when the file cannot be opened or its header is unusable.
+    static std::unique_ptr<Reader> open(const std::filesystem::path& path);
+    // Reads from an already open descriptor (stdin, a pipe); does not close it.
+    // `name` is used in messages.
+    static std::unique_ptr<Reader> from_fd(int fd, std::string name);
+
+    virtual ~Reader() = default;
+
+    const Header& header() const { return header_; }
+    const std::string& name() const { return name_; }
+
+    // The next batch of records; an empty span at the end of the data.  The
+    // span stays valid until the next call.  After the end, status() says
+    // whether the data ended cleanly.
+    virtual std::span<const Record> next_batch() = 0;
+
+    const ReadStatus& status() const { return status_; }
+
+    // Records per batch: large enough to amortise per-batch work, small enough
+    // to stay in the L2 cache.
+    static constexpr std::size_t batch_records = 4096;
+
+  protected:
+    Reader(Header header, std::string name) : header_(std::move(header)), name_(std::move(name)) {}
+
+    Header header_;
+    std::string name_;
+    ReadStatus status_;
+};
+
+}  // namespace flowfile

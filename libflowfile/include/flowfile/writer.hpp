@@ -1,0 +1,93 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "flowfile/header.hpp"
+#include "flowfile/record.hpp"
+
+namespace flowfile {
+
+struct WriterOptions {
+    // zlib level 1..9, or 0 for an uncompressed file (as flow-capture's -z 0:
+    // no zlib stream at all, not zlib level 0).  -1 = zlib's default (6).
+    int compression_level = -1;
+    // How long written records may stay in memory before they reach the file
+    // as decodable data.  A compressed file gets a zlib sync flush point, so a
+    // crash loses at most this much; zero disables time-based flushing and
+    // gives the original's layout (16 KiB compressed / 32 KiB raw chunks).
+    std::chrono::milliseconds flush_interval{std::chrono::seconds(5)};
+};
+
+// Final values written into the header when the file is finished.
+struct CloseCounters {
+    std::uint32_t cap_end = 0;
+    std::uint32_t lost_flows = 0;
+    std::uint32_t corrupt_packets = 0;
+    std::uint32_t seq_resets = 0;
+};
+
+// Writes one flow-tools stream version 3 file.  The header given at creation
+// is written immediately; finish() rewrites it in place with the final
+// counters and the DONE flag (the header's size never changes, so every TLV
+// to be rewritten must already be present, see Header::for_capture).
+class Writer {
+  public:
+    // Creates (truncates) `path`.  Throws flowfile::Error.
+    static std::unique_ptr<Writer> create(const std::filesystem::path& path, Header header,
+                                          WriterOptions options = {});
+    // Writes to an open descriptor (stdout).  If the descriptor is not
+    // seekable the header is not rewritten at the end, as for a stream.
+    static std::unique_ptr<Writer> to_fd(int fd, std::string name, Header header,
+                                         WriterOptions options = {});
+
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    // Throws flowfile::Error on a write error (ENOSPC included); the records
+    // that were accepted before stay in the writer and are retried by the
+    // next write(), flush() or finish().
+    void write(std::span<const Record> records);
+    void write(const Record& r) { write(std::span<const Record>(&r, 1)); }
+
+    // Makes everything written so far decodable on disk now.
+    void flush();
+
+    // Ends the zlib stream, rewrites the header (DONE, flow count and the given
+    // counters) and closes the file.  Throws flowfile::Error.
+    void finish(const CloseCounters& counters);
+
+    std::uint64_t records_written() const { return records_; }
+    // Bytes handed to the file so far (header included).
+    std::uint64_t bytes_written() const { return bytes_out_; }
+    const Header& header() const { return header_; }
+
+  private:
+    class Sink;
+    Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options);
+
+    void deflate_raw(int flush_mode);
+    void write_pending();
+
+    std::unique_ptr<Sink> sink_;
+    Header header_;
+    WriterOptions options_;
+    std::size_t record_size_ = 0;
+    std::uint64_t records_ = 0;
+    std::uint64_t bytes_out_ = 0;
+    std::vector<std::uint8_t> raw_;  // encoded records not yet compressed/written
+    std::vector<std::uint8_t> out_;  // compressed bytes not yet written
+    struct Deflater;
+    std::unique_ptr<Deflater> deflater_;
+    std::chrono::steady_clock::time_point last_flush_;
+    bool unflushed_ = false;
+    bool finished_ = false;
+};
+
+}  // namespace flowfile

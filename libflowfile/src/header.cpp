@@ -1,0 +1,240 @@
+#include "flowfile/header.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include "byte_order.hpp"
+#include "flowfile/error.hpp"
+
+namespace flowfile {
+
+using detail::load_as;
+using detail::store_as;
+
+namespace {
+
+constexpr std::uint8_t magic1 = 0xCF;
+constexpr std::uint8_t magic2 = 0x10;
+constexpr std::uint8_t stream_version_3 = 3;
+
+bool needs_swap(ByteOrder order) {
+    return order != host_byte_order();
+}
+
+class TlvEncoder {
+  public:
+    explicit TlvEncoder(ByteOrder order) : swap_(needs_swap(order)) {}
+
+    void put_u8(std::uint16_t type, std::uint8_t v) { put_raw(type, &v, 1); }
+    void put_u16(std::uint16_t type, std::uint16_t v) {
+        std::uint8_t b[2];
+        store_as(b, v, swap_);
+        put_raw(type, b, 2);
+    }
+    void put_u32(std::uint16_t type, std::uint32_t v) {
+        std::uint8_t b[4];
+        store_as(b, v, swap_);
+        put_raw(type, b, 4);
+    }
+    // Strings are stored NUL-terminated and the length includes the NUL.
+    void put_string(std::uint16_t type, const std::string& s) {
+        if (s.find('\0') != std::string::npos)
+            throw Error("header string TLV " + std::to_string(type) + " contains a NUL byte");
+        if (s.size() + 1 > 0xFFFF)
+            throw Error("header string TLV " + std::to_string(type) + " is too long (" +
+                        std::to_string(s.size()) + " bytes)");
+        put_raw(type, reinterpret_cast<const std::uint8_t*>(s.c_str()), s.size() + 1);
+    }
+
+    std::vector<std::uint8_t>& bytes() { return out_; }
+
+  private:
+    void put_raw(std::uint16_t type, const std::uint8_t* value, std::size_t len) {
+        std::uint8_t tl[4];
+        store_as(tl, type, swap_);
+        store_as(tl + 2, static_cast<std::uint16_t>(len), swap_);
+        out_.insert(out_.end(), tl, tl + 4);
+        out_.insert(out_.end(), value, value + len);
+    }
+
+    bool swap_;
+    std::vector<std::uint8_t> out_ = std::vector<std::uint8_t>(header_preamble_size, 0);
+};
+
+std::string read_string(const std::uint8_t* p, std::size_t len) {
+    const void* nul = std::memchr(p, 0, len);
+    const std::size_t n =
+        nul ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - p) : len;
+    return std::string(reinterpret_cast<const char*>(p), n);
+}
+
+}  // namespace
+
+ByteOrder host_byte_order() {
+    return std::endian::native == std::endian::little ? ByteOrder::little : ByteOrder::big;
+}
+
+Header Header::for_capture(std::uint16_t export_version, std::uint32_t cap_start,
+                           std::string hostname, bool compressed,
+                           std::optional<std::string> comments, ByteOrder order) {
+    Header h;
+    h.byte_order = order;
+    h.flags = compressed ? header_flag::compress : 0;
+    h.export_version = export_version;
+    h.cap_start = cap_start;
+    h.cap_end = 0;
+    h.flow_count = 0;
+    h.lost_flows = 0;
+    h.corrupt_packets = 0;
+    h.seq_resets = 0;
+    h.hostname = std::move(hostname);
+    h.comments = std::move(comments);
+    return h;
+}
+
+std::vector<std::uint8_t> encode_header(const Header& h) {
+    TlvEncoder enc(h.byte_order);
+    // Ascending type order, each TLV only when set: the order flow-tools uses.
+    if (h.vendor) enc.put_u8(tlv::vendor, *h.vendor);
+    if (h.export_version) enc.put_u16(tlv::export_version, *h.export_version);
+    if (h.agg_version) enc.put_u8(tlv::agg_version, *h.agg_version);
+    if (h.agg_method) enc.put_u8(tlv::agg_method, *h.agg_method);
+    if (h.exporter_ip) enc.put_u32(tlv::exporter_ip, *h.exporter_ip);
+    if (h.cap_start) enc.put_u32(tlv::cap_start, *h.cap_start);
+    if (h.cap_end) enc.put_u32(tlv::cap_end, *h.cap_end);
+    enc.put_u32(tlv::flags, h.flags);
+    if (h.rotation) enc.put_u32(tlv::rotation, *h.rotation);
+    if (h.flow_count) enc.put_u32(tlv::flow_count, *h.flow_count);
+    if (h.lost_flows) enc.put_u32(tlv::lost_flows, *h.lost_flows);
+    if (h.misordered) enc.put_u32(tlv::misordered, *h.misordered);
+    if (h.corrupt_packets) enc.put_u32(tlv::corrupt_packets, *h.corrupt_packets);
+    if (h.seq_resets) enc.put_u32(tlv::seq_resets, *h.seq_resets);
+    if (h.hostname) enc.put_string(tlv::hostname, *h.hostname);
+    if (h.comments) enc.put_string(tlv::comments, *h.comments);
+    // XLATE only ever exists in memory (set by readers of stream version 1).
+
+    std::vector<std::uint8_t>& out = enc.bytes();
+    out.resize((out.size() + 3) & ~std::size_t{3}, 0);
+    if (out.size() > max_header_size)
+        throw Error("header too large (" + std::to_string(out.size()) + " bytes, at most " +
+                    std::to_string(max_header_size) + ")");
+    out[0] = magic1;
+    out[1] = magic2;
+    out[2] = static_cast<std::uint8_t>(h.byte_order);
+    out[3] = stream_version_3;
+    store_as(out.data() + 4, static_cast<std::uint32_t>(out.size()), needs_swap(h.byte_order));
+    return out;
+}
+
+std::uint32_t decode_header_size(std::span<const std::uint8_t> preamble,
+                                 const std::string& source) {
+    if (preamble.size() < 4)
+        throw Error(source + ": not a flow file: " + std::to_string(preamble.size()) +
+                    " bytes, too short for a header");
+    if (preamble[0] != magic1 || preamble[1] != magic2)
+        throw Error(source + ": not a flow file: bad magic number");
+    const std::uint8_t order = preamble[2];
+    if (order != 1 && order != 2)
+        throw Error(source + ": bad byte order " + std::to_string(order) +
+                    " in header (expected 1 little or 2 big)");
+    const std::uint8_t version = preamble[3];
+    if (version == 1)
+        throw Error(source +
+                    ": stream version 1 (flow-tools before 0.60) is not supported; convert it "
+                    "with flow-cat");
+    if (version != stream_version_3)
+        throw Error(source + ": stream format must be 1 or 3, not " + std::to_string(version));
+    if (preamble.size() < header_preamble_size)
+        throw Error(source + ": short read while loading header length");
+    const std::uint32_t size = load_as<std::uint32_t>(
+        preamble.data() + 4, static_cast<ByteOrder>(order) != host_byte_order());
+    if (size < header_preamble_size || size > max_header_size)
+        throw Error(source + ": bad header length " + std::to_string(size) + " (expected 8.." +
+                    std::to_string(max_header_size) + ")");
+    return size;
+}
+
+Header decode_header(std::span<const std::uint8_t> bytes, const std::string& source) {
+    const std::uint32_t size = decode_header_size(bytes, source);
+    if (bytes.size() < size)
+        throw Error(source + ": short read while loading header (" + std::to_string(bytes.size()) +
+                    " of " + std::to_string(size) + " bytes)");
+
+    Header h;
+    h.byte_order = static_cast<ByteOrder>(bytes[2]);
+    h.size = size;
+    const bool swap = needs_swap(h.byte_order);
+
+    std::size_t off = header_preamble_size;
+    // Fewer than 4 bytes left is the 0..3 byte padding; a TLV running past H
+    // ends the list (file-format.md §3.2).
+    while (off + 4 <= size) {
+        const std::uint16_t type = load_as<std::uint16_t>(&bytes[off], swap);
+        const std::uint16_t len = load_as<std::uint16_t>(&bytes[off + 2], swap);
+        const std::uint8_t* v = &bytes[off + 4];
+        if (off + 4 + len > size) break;
+        off += 4 + std::size_t{len};
+
+        auto u8 = [&](std::optional<std::uint8_t>& field) {
+            if (len >= 1) field = v[0];
+        };
+        auto u32 = [&](std::optional<std::uint32_t>& field) {
+            if (len >= 4) field = load_as<std::uint32_t>(v, swap);
+        };
+        switch (type) {
+            case tlv::vendor:
+                u8(h.vendor);
+                break;
+            case tlv::export_version:
+                if (len >= 2) h.export_version = load_as<std::uint16_t>(v, swap);
+                break;
+            case tlv::agg_version:
+                u8(h.agg_version);
+                break;
+            case tlv::agg_method:
+                u8(h.agg_method);
+                break;
+            case tlv::exporter_ip:
+                u32(h.exporter_ip);
+                break;
+            case tlv::cap_start:
+                u32(h.cap_start);
+                break;
+            case tlv::cap_end:
+                u32(h.cap_end);
+                break;
+            case tlv::flags:
+                if (len >= 4) h.flags = load_as<std::uint32_t>(v, swap);
+                break;
+            case tlv::rotation:
+                u32(h.rotation);
+                break;
+            case tlv::flow_count:
+                u32(h.flow_count);
+                break;
+            case tlv::lost_flows:
+                u32(h.lost_flows);
+                break;
+            case tlv::misordered:
+                u32(h.misordered);
+                break;
+            case tlv::corrupt_packets:
+                u32(h.corrupt_packets);
+                break;
+            case tlv::seq_resets:
+                u32(h.seq_resets);
+                break;
+            case tlv::hostname:
+                h.hostname = read_string(v, len);
+                break;
+            case tlv::comments:
+                h.comments = read_string(v, len);
+                break;
+            default:
+                break;  // NULL, interface name/alias (broken encoder upstream), unknown
+        }
+    }
+    return h;
+}
+
+}  // namespace flowfile

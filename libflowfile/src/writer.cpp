@@ -1,0 +1,216 @@
+#include "flowfile/writer.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cerrno>
+#include <cstring>
+
+#include "fd_io.hpp"
+#include "flowfile/error.hpp"
+#include "record_codec.hpp"
+
+namespace flowfile {
+
+namespace {
+
+// flow-tools writes raw records in 32 KiB chunks; the bytes on disk do not
+// depend on the chunk size, so this only sets how often write() is called.
+constexpr std::size_t raw_write_chunk = 32768;
+// Encoded records are compressed in slabs of this size rather than one record
+// at a time; the zlib output is the same, the call overhead is not.
+constexpr std::size_t deflate_slab = 256 * 1024;
+constexpr std::size_t compressed_write_chunk = 64 * 1024;
+
+}  // namespace
+
+class Writer::Sink {
+  public:
+    Sink(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {
+        struct stat st;
+        seekable_ = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    }
+    ~Sink() { close_quietly(); }
+
+    int fd() const { return fd_; }
+    bool seekable() const { return seekable_; }
+    const std::string& name() const { return name_; }
+
+    void close_checked() {
+        if (owned_ && fd_ >= 0) {
+            const int rc = ::close(fd_);
+            fd_ = -1;
+            if (rc != 0) throw Error(name_ + ": close failed: " + std::strerror(errno));
+        }
+    }
+    void close_quietly() {
+        if (owned_ && fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+  private:
+    int fd_;
+    bool owned_;
+    bool seekable_ = false;
+    std::string name_;
+};
+
+struct Writer::Deflater {
+    z_stream zs{};
+    bool ready = false;
+    ~Deflater() {
+        if (ready) deflateEnd(&zs);
+    }
+};
+
+std::unique_ptr<Writer> Writer::create(const std::filesystem::path& path, Header header,
+                                       WriterOptions options) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error(path.string() + ": cannot create: " + std::strerror(errno));
+    auto sink = std::make_unique<Sink>(fd, true, path.string());
+    return std::unique_ptr<Writer>(new Writer(std::move(sink), std::move(header), options));
+}
+
+std::unique_ptr<Writer> Writer::to_fd(int fd, std::string name, Header header,
+                                      WriterOptions options) {
+    auto sink = std::make_unique<Sink>(fd, false, std::move(name));
+    return std::unique_ptr<Writer>(new Writer(std::move(sink), std::move(header), options));
+}
+
+Writer::Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options)
+    : sink_(std::move(sink)), header_(std::move(header)), options_(options) {
+    const std::string& name = sink_->name();
+    if (!header_.export_version)
+        throw Error(name + ": cannot write a flow file without an export version");
+    if (!detail::codec_for(*header_.export_version, header_.byte_order))
+        throw Error(name + ": cannot write export version " +
+                    std::to_string(*header_.export_version) + " (supported: 1, 5, 6, 7, 1005)");
+    if (options_.compression_level < -1 || options_.compression_level > 9)
+        throw Error(name + ": compression level " + std::to_string(options_.compression_level) +
+                    " out of range (0 = none, 1..9)");
+    record_size_ = detail::codec_for(*header_.export_version, header_.byte_order)->size;
+
+    const bool compress = options_.compression_level != 0;
+    header_.flags &= ~(header_flag::compress | header_flag::done);
+    if (compress) header_.flags |= header_flag::compress;
+
+    if (compress) {
+        deflater_ = std::make_unique<Deflater>();
+        const int level =
+            options_.compression_level < 0 ? Z_DEFAULT_COMPRESSION : options_.compression_level;
+        if (deflateInit(&deflater_->zs, level) != Z_OK)
+            throw Error(name + ": cannot initialise zlib (out of memory)");
+        deflater_->ready = true;
+    }
+
+    const std::vector<std::uint8_t> head = encode_header(header_);
+    header_.size = static_cast<std::uint32_t>(head.size());
+    out_ = head;
+    write_pending();
+    last_flush_ = std::chrono::steady_clock::now();
+}
+
+Writer::~Writer() {
+    if (!finished_) {
+        // Abandoned without finish(): behave like a crash that happened right
+        // now, but do not lose what was already handed to us.
+        try {
+            flush();
+        } catch (...) {
+        }
+    }
+}
+
+void Writer::write(std::span<const Record> records) {
+    if (finished_) throw Error(sink_->name() + ": write after finish");
+    if (!records.empty()) {
+        const std::size_t old = raw_.size();
+        raw_.resize(old + records.size() * record_size_);
+        detail::codec_for(*header_.export_version, header_.byte_order)
+            ->encode(records.data(), records.size(), raw_.data() + old);
+        records_ += records.size();
+        unflushed_ = true;
+    }
+    if (deflater_) {
+        if (raw_.size() >= deflate_slab) deflate_raw(Z_NO_FLUSH);
+        if (out_.size() >= compressed_write_chunk) write_pending();
+    } else if (raw_.size() >= raw_write_chunk) {
+        write_pending();
+    }
+    if (options_.flush_interval.count() > 0 &&
+        std::chrono::steady_clock::now() - last_flush_ >= options_.flush_interval)
+        flush();
+}
+
+void Writer::flush() {
+    if (deflater_ && unflushed_) deflate_raw(Z_SYNC_FLUSH);
+    write_pending();
+    unflushed_ = false;
+    last_flush_ = std::chrono::steady_clock::now();
+}
+
+void Writer::finish(const CloseCounters& counters) {
+    if (finished_) throw Error(sink_->name() + ": finish called twice");
+    if (deflater_) deflate_raw(Z_FINISH);
+    write_pending();
+
+    Header final_header = header_;
+    final_header.flags |= header_flag::done;
+    final_header.flow_count = static_cast<std::uint32_t>(records_);
+    final_header.cap_end = counters.cap_end;
+    final_header.lost_flows = counters.lost_flows;
+    final_header.corrupt_packets = counters.corrupt_packets;
+    final_header.seq_resets = counters.seq_resets;
+    if (sink_->seekable()) {
+        const std::vector<std::uint8_t> head = encode_header(final_header);
+        if (head.size() != header_.size)
+            throw Error(sink_->name() +
+                        ": cannot rewrite header: its size would change (a counter or string "
+                        "was not reserved when the file was created)");
+        const auto put = detail::pwrite_full(sink_->fd(), head.data(), head.size(), 0);
+        if (put.error)
+            throw Error(sink_->name() + ": cannot rewrite header: " + std::strerror(put.error));
+    }
+    header_ = final_header;
+    finished_ = true;
+    sink_->close_checked();
+}
+
+void Writer::deflate_raw(int flush_mode) {
+    z_stream& zs = deflater_->zs;
+    zs.next_in = raw_.data();
+    zs.avail_in = static_cast<uInt>(raw_.size());
+    for (;;) {
+        const std::size_t old = out_.size();
+        // deflateBound-sized room means one call normally suffices.
+        const std::size_t room = deflateBound(&zs, zs.avail_in) + 64;
+        out_.resize(old + room);
+        zs.next_out = out_.data() + old;
+        zs.avail_out = static_cast<uInt>(room);
+        const int rc = deflate(&zs, flush_mode);
+        out_.resize(old + room - zs.avail_out);
+        if (rc == Z_STREAM_ERROR) throw Error(sink_->name() + ": zlib deflate failed");
+        if (flush_mode == Z_FINISH ? rc == Z_STREAM_END : (zs.avail_in == 0 && zs.avail_out != 0))
+            break;
+    }
+    raw_.clear();
+}
+
+void Writer::write_pending() {
+    std::vector<std::uint8_t>& pending = deflater_ ? out_ : raw_;
+    if (!deflater_ && !out_.empty()) {
+        // The header is queued in out_ before any record exists.
+        raw_.insert(raw_.begin(), out_.begin(), out_.end());
+        out_.clear();
+    }
+    if (pending.empty()) return;
+    const auto put = detail::write_full(sink_->fd(), pending.data(), pending.size());
+    bytes_out_ += put.bytes;
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(put.bytes));
+    if (put.error)
+        throw Error(sink_->name() + ": write failed: " + std::strerror(put.error) + " (" +
+                    std::to_string(pending.size()) + " bytes kept for retry)");
+}
+
+}  // namespace flowfile
