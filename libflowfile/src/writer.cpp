@@ -144,9 +144,12 @@ void Writer::write(std::span<const Record> records) {
 }
 
 void Writer::flush() {
+    const bool had_data = unflushed_;
     if (deflater_ && unflushed_) deflate_raw(Z_SYNC_FLUSH);
     write_pending();
     unflushed_ = false;
+    if (had_data && options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
+        throw Error(sink_->name() + ": fdatasync failed: " + std::strerror(errno));
     last_flush_ = std::chrono::steady_clock::now();
 }
 
@@ -174,6 +177,10 @@ void Writer::finish(const CloseCounters& counters) {
     }
     header_ = final_header;
     finished_ = true;
+    // Durable before the caller renames tmp- to ft-: a renamed file must
+    // never turn out empty after a power loss.
+    if (options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
+        throw Error(sink_->name() + ": fdatasync failed: " + std::strerror(errno));
     sink_->close_checked();
 }
 

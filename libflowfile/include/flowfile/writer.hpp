@@ -21,7 +21,12 @@ struct WriterOptions {
     // as decodable data.  A compressed file gets a zlib sync flush point, so a
     // crash loses at most this much; zero disables time-based flushing and
     // gives the original's layout (16 KiB compressed / 32 KiB raw chunks).
+    // write() checks the interval when it is called; a caller that may go
+    // idle (a collector between packets) calls flush() on its own timer.
     std::chrono::milliseconds flush_interval{std::chrono::seconds(5)};
+    // Also fdatasync() at each flush, so that a power loss, not only a killed
+    // process, costs at most one interval.  Ignored for pipes.
+    bool sync_on_flush = true;
 };
 
 // Final values written into the header when the file is finished.
