@@ -1,6 +1,7 @@
 #include "flowfile/writer.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -66,8 +67,22 @@ struct Writer::Deflater {
 
 std::unique_ptr<Writer> Writer::create(const std::filesystem::path& path, Header header,
                                        WriterOptions options) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Truncation waits for the lock: a file another writer still holds must
+    // not be emptied under it.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(path.string() + ": cannot create: " + std::strerror(errno));
+    if (options.exclusive_lock && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        ::close(fd);
+        throw Error(
+            path.string() + ": cannot create: " +
+            (err == EWOULDBLOCK ? std::string("in use by another process") : std::strerror(err)));
+    }
+    if (::ftruncate(fd, 0) != 0 && errno != EINVAL) {
+        const int err = errno;
+        ::close(fd);
+        throw Error(path.string() + ": cannot truncate: " + std::strerror(err));
+    }
     auto sink = std::make_unique<Sink>(fd, true, path.string());
     return std::unique_ptr<Writer>(new Writer(std::move(sink), std::move(header), options));
 }

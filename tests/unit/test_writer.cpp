@@ -301,3 +301,17 @@ TEST_CASE("a full disk is reported with the file name and the reason", "[writer]
     CHECK_THROWS_WITH(Writer::create("/dev/full", Header::for_capture(5, 1, "h", false)),
                       "/dev/full: write failed: No space left on device (76 bytes kept for retry)");
 }
+
+TEST_CASE("a locked file being written is neither truncated nor taken over", "[writer]") {
+    TempDir dir;
+    const auto path = dir / "tmp-v05";
+    const WriterOptions locked{
+        .compression_level = 0, .flush_interval = 0ms, .exclusive_lock = true};
+    auto live = Writer::create(path, Header::for_capture(5, 1, "vm", false), locked);
+    live->write(spec_examples::first_flow());
+    live->flush();
+    CHECK_THROWS_WITH(Writer::create(path, Header::for_capture(5, 2, "vm", false), locked),
+                      path.string() + ": cannot create: in use by another process");
+    CHECK(std::filesystem::file_size(path) == 80 + 64);
+    live->finish({});
+}

@@ -27,6 +27,9 @@ struct WriterOptions {
     // Also fdatasync() at each flush, so that a power loss, not only a killed
     // process, costs at most one interval.  Ignored for pipes.
     bool sync_on_flush = true;
+    // Take an exclusive flock() on the new file, so that crash recovery in
+    // another process can tell a live tmp- file from a leftover.
+    bool exclusive_lock = false;
 };
 
 // Final values written into the header when the file is finished.
@@ -43,7 +46,8 @@ struct CloseCounters {
 // to be rewritten must already be present, see Header::for_capture).
 class Writer {
   public:
-    // Creates (truncates) `path`.  Throws flowfile::Error.
+    // Creates `path`; an existing file is truncated (as flow-capture does) unless
+    // it is locked by a live writer.  Throws flowfile::Error.
     static std::unique_ptr<Writer> create(const std::filesystem::path& path, Header header,
                                           WriterOptions options = {});
     // Writes to an open descriptor (stdout).  If the descriptor is not
