@@ -2,6 +2,8 @@
 
 namespace capture {
 
-const char* version_string() { return "flowkeep " FLOWKEEP_VERSION; }
+const char* version_string() {
+    return "flowkeep " FLOWKEEP_VERSION;
+}
 
 }  // namespace capture

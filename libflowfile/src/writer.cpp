@@ -138,7 +138,7 @@ Writer::~Writer() {
 }
 
 void Writer::write(std::span<const Record> records) {
-    if (finished_) throw Error(sink_->name() + ": write after finish");
+    if (finished_ || stream_ended_) throw Error(sink_->name() + ": write after finish");
     if (!records.empty()) {
         const std::size_t old = raw_.size();
         raw_.resize(old + records.size() * record_size_);
@@ -160,7 +160,7 @@ void Writer::write(std::span<const Record> records) {
 
 void Writer::flush() {
     const bool had_data = unflushed_;
-    if (deflater_ && unflushed_) deflate_raw(Z_SYNC_FLUSH);
+    if (deflater_ && unflushed_ && !stream_ended_) deflate_raw(Z_SYNC_FLUSH);
     write_pending();
     unflushed_ = false;
     if (had_data && options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
@@ -170,7 +170,12 @@ void Writer::flush() {
 
 void Writer::finish(const CloseCounters& counters) {
     if (finished_) throw Error(sink_->name() + ": finish called twice");
-    if (deflater_) deflate_raw(Z_FINISH);
+    // finish() may be retried after a write error (disk full): the zlib stream
+    // is ended only once, what is still pending is written again.
+    if (deflater_ && !stream_ended_) {
+        deflate_raw(Z_FINISH);
+        stream_ended_ = true;
+    }
     write_pending();
 
     Header final_header = header_;

@@ -69,7 +69,8 @@ class Writer {
     void flush();
 
     // Ends the zlib stream, rewrites the header (DONE, flow count and the given
-    // counters) and closes the file.  Throws flowfile::Error.
+    // counters) and closes the file.  Throws flowfile::Error; after a write
+    // error it may be called again once the cause is gone.
     void finish(const CloseCounters& counters);
 
     std::uint64_t records_written() const { return records_; }
@@ -96,6 +97,7 @@ class Writer {
     std::unique_ptr<Deflater> deflater_;
     std::chrono::steady_clock::time_point last_flush_;
     bool unflushed_ = false;
+    bool stream_ended_ = false;
     bool finished_ = false;
 };
 

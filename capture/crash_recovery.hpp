@@ -1,0 +1,35 @@
+#pragma once
+
+// On start-up, a tmp- file that no process is writing any more (left by a
+// crash, kill -9 or power loss) is turned into a finished ft- file holding
+// every record that can still be read.  flow-tools leaves such files as they
+// are forever; operators then find "incomplete" files that expiry and scripts
+// treat differently.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace capture {
+
+struct RecoveredFile {
+    std::string tmp_path;    // the leftover
+    std::string final_path;  // the ft- file written from it ("" when it was kept)
+    std::uint64_t flows = 0;
+    std::string problem;  // how the leftover ended (reader status), "" when clean
+    bool recovered = false;
+};
+
+// Walks `work_dir` (no symlinks followed) for tmp- files with flow file names.
+// Files locked by a live writer are left alone.  Each leftover is read to its
+// end, its flows are written to a new file with the same header and the DONE
+// flag (capture end = the leftover's modification time), which is synced and
+// renamed to the ft- name; only then is the tmp- file removed.  A leftover
+// whose ft- name already exists, or that cannot be read or written, is kept
+// and reported.  Never throws for one bad file.
+std::vector<RecoveredFile> recover_leftovers(const std::filesystem::path& work_dir,
+                                             const std::function<void(const std::string&)>& log);
+
+}  // namespace capture
