@@ -1,0 +1,244 @@
+#include "archiver.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <system_error>
+
+#include "flowfile/error.hpp"
+#include "rotation_schedule.hpp"
+
+extern char** environ;
+
+namespace capture {
+
+namespace {
+
+std::uint32_t whole_seconds(WallTime t) {
+    return static_cast<std::uint32_t>(std::floor(t));
+}
+
+}  // namespace
+
+Archiver::Archiver(ArchiverSettings settings, LogFn log)
+    : settings_(std::move(settings)), log_(std::move(log)), version_(settings_.export_version) {
+    flowfile::check_nesting_level(settings_.nesting);
+}
+
+Archiver::~Archiver() = default;
+
+bool Archiver::accept(const FlowBatch& batch, WallTime now) {
+    if (version_ == 0 && batch.export_version == 0) {
+        // Rejected datagrams before any valid one: they count into the first file.
+        counters_.add(batch.counters);
+        return true;
+    }
+    if (version_ == 0) version_ = batch.export_version;
+    if (!writer_ && !open_file(now)) return false;
+
+    counters_.add(batch.counters);
+    try {
+        writer_->write(batch.records);
+        if (blocked_) {
+            blocked_ = false;
+            log_("writing " + current_relative_ + " again");
+        }
+    } catch (const flowfile::Error& e) {
+        // The writer keeps what it accepted; stop taking more until it drains.
+        ++write_errors_;
+        if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
+        blocked_ = true;
+    }
+    return true;
+}
+
+void Archiver::tick(WallTime now) {
+    reap_children();
+    if (writer_ && blocked_) {
+        try {
+            writer_->flush();
+            blocked_ = false;
+            log_("writing " + current_relative_ + " again");
+        } catch (const flowfile::Error&) {
+            return;  // still blocked; logged when it started
+        }
+    }
+    if (writer_ && now > next_rotation_) close_file(now);
+    if (!writer_ && version_ != 0) open_file(now);
+    if (writer_ && !blocked_ && now - last_flush_ >= settings_.flush_interval.count() / 1000.0) {
+        try {
+            writer_->flush();
+        } catch (const flowfile::Error& e) {
+            ++write_errors_;
+            log_(std::string(e.what()) + "; holding data until it can be written");
+            blocked_ = true;
+        }
+        last_flush_ = now;
+    }
+}
+
+void Archiver::rotate(WallTime now) {
+    if (writer_) close_file(now);
+}
+
+bool Archiver::shutdown(WallTime now) {
+    if (!writer_) return true;
+    return close_file(now);
+}
+
+bool Archiver::open_file(WallTime now) {
+    const std::uint32_t created = whole_seconds(now);
+    if (created == last_created_) {
+        // flow-tools would reuse the name and the rename at close would replace
+        // the earlier file; we wait for the next second instead (the caller
+        // keeps the flows meanwhile).
+        return false;
+    }
+    const flowfile::FileName name = flowfile::file_name_at(created, version_);
+    const std::string relative = flowfile::nest_path(name, settings_.nesting);
+    const std::filesystem::path path = settings_.work_dir / relative;
+    try {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec)
+            throw flowfile::Error(path.parent_path().string() +
+                                  ": cannot create directory: " + ec.message());
+        flowfile::Header header = flowfile::Header::for_capture(
+            version_, created, settings_.hostname, settings_.compression_level != 0,
+            settings_.comment, settings_.byte_order);
+        header.lost_flows = counters_.lost_flows;
+        header.corrupt_packets = counters_.corrupt_packets;
+        header.seq_resets = counters_.seq_resets;
+        writer_ = flowfile::Writer::create(path, header,
+                                           {.compression_level = settings_.compression_level,
+                                            .flush_interval = settings_.flush_interval,
+                                            .sync_on_flush = true,
+                                            .exclusive_lock = true});
+    } catch (const flowfile::Error& e) {
+        ++write_errors_;
+        if (!blocked_) log_(std::string(e.what()) + "; retrying");
+        blocked_ = true;
+        return false;
+    }
+    if (blocked_) {
+        blocked_ = false;
+        log_("writing " + relative + " again");
+    }
+    current_relative_ = relative;
+    current_path_ = path;
+    current_start_ = created;
+    last_created_ = created;
+    last_flush_ = now;
+    next_rotation_ = next_rotation_time(settings_.rotations, now);
+    return true;
+}
+
+bool Archiver::close_file(WallTime now) {
+    try {
+        writer_->finish({.cap_end = whole_seconds(now),
+                         .lost_flows = counters_.lost_flows,
+                         .corrupt_packets = counters_.corrupt_packets,
+                         .seq_resets = counters_.seq_resets});
+    } catch (const flowfile::Error& e) {
+        ++write_errors_;
+        if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
+        blocked_ = true;
+        return false;
+    }
+    const std::uint64_t size = writer_->bytes_written();
+    writer_.reset();
+
+    const flowfile::FileName closed = flowfile::parse_file_name(current_path_.filename().string())
+                                          .value_or(flowfile::FileName{})
+                                          .closed();
+    const std::filesystem::path final_path = current_path_.parent_path() / closed.str();
+    const std::string final_relative =
+        (std::filesystem::path(current_relative_).parent_path() / closed.str()).string();
+    std::error_code ec;
+    std::filesystem::rename(current_path_, final_path, ec);
+    if (ec) {
+        // The data is complete in the tmp- file; readers and recovery accept it.
+        log_("rename(" + current_path_.string() + "): " + ec.message());
+        ++write_errors_;
+    }
+    ++files_finished_;
+    counters_ = {};
+    current_relative_.clear();
+
+    if (!ec) {
+        // Relative to the work directory when the daemon runs inside it, as
+        // flow-capture logs the files it closed; full paths otherwise.
+        const std::string expiry_path = settings_.work_dir == "."
+                                            ? final_relative
+                                            : (settings_.work_dir / final_relative).string();
+        if (expiry_scanned_)
+            expiry_list_.push_back(
+                {.path = expiry_path, .size = size, .capture_start = current_start_});
+        run_expiry();
+        if (!settings_.post_rotate_program.empty()) run_post_rotate(final_relative);
+    }
+    return true;
+}
+
+void Archiver::start_expiry() {
+    if (settings_.expiry.max_files == 0 && settings_.expiry.max_bytes == 0) return;
+    const flowfile::ExpiryScan scan = flowfile::scan_for_expiry(settings_.work_dir.string());
+    for (const auto& issue : scan.issues) {
+        switch (issue.kind) {
+            case flowfile::ExpiryIssueKind::ignored_name:
+                log_("ignoring: " + issue.path);
+                break;
+            case flowfile::ExpiryIssueKind::bad_header:
+                log_("ftiheader_read(" + issue.path + "): Failed, ignoring file.");
+                break;
+            default:
+                log_("expiry: " + issue.path + ": " + issue.detail);
+                break;
+        }
+    }
+    expiry_list_ = scan.entries;
+    expiry_scanned_ = true;
+    run_expiry();
+}
+
+void Archiver::run_expiry() {
+    if (!expiry_scanned_) return;
+    const std::uint64_t open_bytes = writer_ ? writer_->bytes_written() : 0;
+    const flowfile::ExpiryPlan plan =
+        flowfile::plan_expiry(expiry_list_, settings_.expiry, open_bytes);
+    if (plan.removals.empty()) return;
+    for (const auto& removal : plan.removals)
+        log_("remove/" + std::to_string(static_cast<int>(removal.rule)) + " " + removal.entry.path);
+    if (!settings_.expiry_dry_run) {
+        for (const auto& outcome : flowfile::execute_expiry(plan))
+            if (!outcome.removed()) log_("unlink(" + outcome.path + "): " + outcome.message);
+        expiry_list_.erase(expiry_list_.begin(), expiry_list_.begin() + static_cast<std::ptrdiff_t>(
+                                                                            plan.removals.size()));
+    }
+}
+
+void Archiver::run_post_rotate(const std::string& relative_path) {
+    // No shell, exactly one argument, like flow-capture's execl().
+    std::string program = settings_.post_rotate_program;
+    std::string argument = relative_path;
+    char* argv[] = {program.data(), argument.data(), nullptr};
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv, environ);
+    if (rc != 0) log_("exec(" + program + "): " + std::strerror(rc));
+}
+
+void Archiver::reap_children() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+            log_("Child " + std::to_string(pid) +
+                 " exit_status=" + std::to_string(WEXITSTATUS(status)));
+        else if (WIFSIGNALED(status))
+            log_("Child " + std::to_string(pid) + " signal=" + std::to_string(WTERMSIG(status)));
+    }
+}
+
+}  // namespace capture

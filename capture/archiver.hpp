@@ -1,0 +1,103 @@
+#pragma once
+
+// The writing end of flow-capture: owns the file being written, names and
+// nests it, rotates it on the schedule or on request, writes the per-file
+// counters into its header, renames tmp- to ft-, runs expiry and the
+// post-rotate program.  Time is always passed in, so tests drive it without
+// waiting and the daemon decides what "now" is.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flow_batch.hpp"
+#include "flowfile/archive.hpp"
+#include "flowfile/header.hpp"
+#include "flowfile/writer.hpp"
+
+namespace capture {
+
+using LogFn = std::function<void(const std::string&)>;
+
+struct ArchiverSettings {
+    std::filesystem::path work_dir = ".";
+    int nesting = 3;
+    // -V; 0 = take the export version of the first flows and keep it.
+    std::uint16_t export_version = 0;
+    flowfile::ByteOrder byte_order = flowfile::host_byte_order();
+    int compression_level = -1;  // -z; 0 = uncompressed
+    std::optional<std::string> comment;
+    std::string hostname;
+    int rotations = 95;  // -n
+    std::chrono::milliseconds flush_interval{std::chrono::seconds(5)};
+    flowfile::ExpiryLimits expiry;  // -e / -E; both 0 = off
+    bool expiry_dry_run = false;    // -d
+    // -R: run with the relative ft- path as its only argument, in work_dir.
+    std::string post_rotate_program;
+};
+
+// Seconds (with fraction) since 1970.
+using WallTime = double;
+
+class Archiver {
+  public:
+    Archiver(ArchiverSettings settings, LogFn log);
+    ~Archiver();
+
+    // Writes the batch into the open file, creating one first if needed.
+    // Returns false when nothing could be written (the file cannot be created
+    // or the disk is full): the caller keeps the batch and offers it again.
+    bool accept(const FlowBatch& batch, WallTime now);
+
+    // Once per loop iteration: closes the file when its rotation time has
+    // passed, creates the next one when the version is known (as flow-capture
+    // does, even without traffic), flushes on the flush interval, retries a
+    // blocked disk.
+    void tick(WallTime now);
+
+    // SIGHUP: close the current file; the next is created on the next tick.
+    void rotate(WallTime now);
+
+    // SIGTERM/SIGQUIT: close the current file.  Returns false when it could
+    // not be finished (it then stays tmp-, readable up to its last flush).
+    bool shutdown(WallTime now);
+
+    // The start-up expiry pass (flow-capture.md §8): scan, then expire.
+    void start_expiry();
+
+    bool blocked() const { return blocked_; }
+    // Relative path of the open file, empty when none.
+    const std::string& current_file() const { return current_relative_; }
+    std::uint64_t files_finished() const { return files_finished_; }
+    std::uint64_t write_errors() const { return write_errors_; }
+
+  private:
+    bool open_file(WallTime now);
+    bool close_file(WallTime now);
+    void run_expiry();
+    void run_post_rotate(const std::string& relative_path);
+    void reap_children();
+
+    ArchiverSettings settings_;
+    LogFn log_;
+    std::uint16_t version_ = 0;
+    std::unique_ptr<flowfile::Writer> writer_;
+    std::string current_relative_;
+    std::filesystem::path current_path_;
+    std::uint32_t current_start_ = 0;
+    std::uint32_t last_created_ = 0;
+    WallTime next_rotation_ = 0;
+    WallTime last_flush_ = 0;
+    FileCounters counters_;  // for the open file (or the next one)
+    bool blocked_ = false;
+    std::uint64_t files_finished_ = 0;
+    std::uint64_t write_errors_ = 0;
+    std::vector<flowfile::ExpiryEntry> expiry_list_;
+    bool expiry_scanned_ = false;
+};
+
+}  // namespace capture
