@@ -85,7 +85,7 @@ void Archiver::rotate(WallTime now) {
 
 bool Archiver::shutdown(WallTime now) {
     if (!writer_) return true;
-    return close_file(now);
+    return close_file(now, true);
 }
 
 bool Archiver::open_file(WallTime now) {
@@ -135,7 +135,7 @@ bool Archiver::open_file(WallTime now) {
     return true;
 }
 
-bool Archiver::close_file(WallTime now) {
+bool Archiver::close_file(WallTime now, bool final_close) {
     try {
         writer_->finish({.cap_end = whole_seconds(now),
                          .lost_flows = counters_.lost_flows,
@@ -176,7 +176,8 @@ bool Archiver::close_file(WallTime now) {
         if (expiry_scanned_)
             expiry_list_.push_back(
                 {.path = expiry_path, .size = size, .capture_start = current_start_});
-        run_expiry();
+        // flow-capture never expires at exit: the files of the last run stay.
+        if (!final_close) run_expiry();
         if (!settings_.post_rotate_program.empty()) run_post_rotate(final_relative);
     }
     return true;

@@ -77,7 +77,7 @@ class Archiver {
 
   private:
     bool open_file(WallTime now);
-    bool close_file(WallTime now);
+    bool close_file(WallTime now, bool final_close = false);
     void run_expiry();
     void run_post_rotate(const std::string& relative_path);
     void reap_children();

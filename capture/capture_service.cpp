@@ -1,0 +1,330 @@
+#include "capture_service.hpp"
+
+#include <unistd.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "archiver.hpp"
+#include "batch_queue.hpp"
+#include "crash_recovery.hpp"
+#include "pdu_decoder.hpp"
+#include "pdu_family.hpp"
+#include "pid_file.hpp"
+#include "udp_receiver.hpp"
+
+namespace capture {
+
+namespace {
+
+volatile std::sig_atomic_t hup_requested = 0;
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_hup(int) {
+    hup_requested = 1;
+}
+extern "C" void on_stop(int sig) {
+    stop_signal = sig;
+}
+
+// A batch leaves the receiver when it is nearly full or this old: bounds the
+// delay between a datagram and its flows reaching the writer.
+constexpr auto batch_max_age = std::chrono::milliseconds(50);
+constexpr std::size_t queue_batches = 64;
+constexpr std::size_t records_per_batch = 8192;
+
+double wall_now() {
+    using namespace std::chrono;
+    return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string signal_name(int sig) {
+    switch (sig) {
+        case SIGTERM:
+            return "SIGTERM";
+        case SIGQUIT:
+            return "SIGQUIT";
+        case SIGINT:
+            return "SIGINT";
+        default:
+            return "signal " + std::to_string(sig);
+    }
+}
+
+std::string local_hostname() {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+    return buf;
+}
+
+// STAT lines at the first iteration, then when the local minute reaches the
+// next multiple of -S (flow-capture.md §9).
+class StatClock {
+  public:
+    explicit StatClock(int interval) : interval_(interval) {}
+    bool due(std::time_t now) {
+        if (interval_ == 0) return false;
+        std::tm local{};
+        ::localtime_r(&now, &local);
+        const int minute = local.tm_min;
+        if (first_ || (minute == next_ && minute != last_)) {
+            first_ = false;
+            last_ = minute;
+            next_ = (minute + (interval_ - minute % interval_)) % 60;
+            return true;
+        }
+        return false;
+    }
+
+  private:
+    int interval_;
+    bool first_ = true;
+    int next_ = -1;
+    int last_ = -1;
+};
+
+// Reads NetFlow from the socket, decodes into batches, hands them over.
+class ReceivingThread {
+  public:
+    ReceivingThread(UdpReceiver& rx, BatchQueue& queue, DecoderSettings settings, int stat_interval,
+                    std::int64_t startup, LogSink log, CaptureCounters& counters)
+        : rx_(rx),
+          queue_(queue),
+          decoder_(settings, log),
+          stat_clock_(stat_interval),
+          startup_(startup),
+          log_(std::move(log)),
+          counters_(counters) {}
+
+    void run(const std::atomic<bool>& stop) {
+        while (!stop.load(std::memory_order_relaxed)) {
+            rx_.receive(std::chrono::milliseconds(100),
+                        [this](const ReceivedDatagram& d) { handle(d); });
+            counters_.kernel_drops.store(rx_.stats().kernel_drops, std::memory_order_relaxed);
+            if (batch_ && std::chrono::steady_clock::now() - batch_started_ >= batch_max_age)
+                hand_over();
+            const std::time_t now = std::time(nullptr);
+            if (stat_clock_.due(now)) decoder_.exporters().log_stat_lines(now, startup_, log_);
+        }
+        if (batch_) hand_over();
+        queue_.close();
+    }
+
+  private:
+    void handle(const ReceivedDatagram& d) {
+        const std::int64_t now = std::time(nullptr);
+        counters_.datagrams.fetch_add(1, std::memory_order_relaxed);
+        counters_.last_datagram_time.store(now, std::memory_order_relaxed);
+        if (!batch_) {
+            batch_ = queue_.acquire();
+            if (!batch_) {
+                // Writer behind: the datagram is dropped undecoded, so the
+                // exporter's next sequence number also shows it as lost
+                // flows in the file header.
+                counters_.queue_dropped_datagrams.fetch_add(1, std::memory_order_relaxed);
+                if (d.bytes.size() >= 4)
+                    counters_.queue_dropped_flows.fetch_add(
+                        static_cast<std::uint64_t>(d.bytes[2]) << 8 | d.bytes[3],
+                        std::memory_order_relaxed);
+                if (!dropping_) log_("writer behind: dropping datagrams (counted)");
+                dropping_ = true;
+                return;
+            }
+            dropping_ = false;
+            batch_started_ = std::chrono::steady_clock::now();
+        }
+        const Datagram datagram{.bytes = d.bytes,
+                                .source_ip = d.source_ipv4,
+                                .local_ip = d.local_ipv4,
+                                .local_port = rx_.port(),
+                                .receive_time = now};
+        const DecodeResult r = decoder_.decode(datagram, batch_->records);
+        batch_->counters.add(r.counters);
+        if (r.accepted() && r.records > 0) {
+            counters_.flows.fetch_add(r.records, std::memory_order_relaxed);
+            counters_.last_flow_time.store(now, std::memory_order_relaxed);
+        }
+        if (!r.accepted()) counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
+        if (batch_->records.size() + max_records_per_pdu > queue_.records_per_batch()) hand_over();
+    }
+
+    void hand_over() {
+        batch_->export_version = decoder_.stored_version();
+        queue_.push(std::move(batch_));
+    }
+
+    UdpReceiver& rx_;
+    BatchQueue& queue_;
+    Decoder decoder_;
+    StatClock stat_clock_;
+    std::int64_t startup_;
+    LogSink log_;
+    CaptureCounters& counters_;
+    std::unique_ptr<FlowBatch> batch_;
+    std::chrono::steady_clock::time_point batch_started_;
+    bool dropping_ = false;
+};
+
+void write_status_file(const std::string& path, const CaptureCounters& c, const Archiver& a,
+                       std::int64_t startup) {
+    if (path.empty()) return;
+    const std::string staging = path + ".new";
+    {
+        std::ofstream out(staging, std::ios::trunc);
+        out << "pid=" << ::getpid() << '\n'
+            << "updated=" << std::time(nullptr) << '\n'
+            << "started=" << startup << '\n'
+            << "last_datagram=" << c.last_datagram_time.load() << '\n'
+            << "last_flow=" << c.last_flow_time.load() << '\n'
+            << "current_file=" << a.current_file() << '\n'
+            << "datagrams=" << c.datagrams.load() << '\n'
+            << "flows=" << c.flows.load() << '\n'
+            << "corrupt_packets=" << c.corrupt_packets.load() << '\n'
+            << "queue_dropped_datagrams=" << c.queue_dropped_datagrams.load() << '\n'
+            << "queue_dropped_flows=" << c.queue_dropped_flows.load() << '\n'
+            << "kernel_drops=" << c.kernel_drops.load() << '\n'
+            << "files_finished=" << a.files_finished() << '\n'
+            << "write_errors=" << a.write_errors() << '\n'
+            << "disk_blocked=" << (a.blocked() ? 1 : 0) << '\n';
+    }
+    std::rename(staging.c_str(), path.c_str());
+}
+
+}  // namespace
+
+void install_signal_flags() {
+    struct sigaction sa {};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_hup;
+    ::sigaction(SIGHUP, &sa, nullptr);
+    sa.sa_handler = on_stop;
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGQUIT, &sa, nullptr);
+    ::sigaction(SIGINT, &sa, nullptr);
+    sa.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &sa, nullptr);
+}
+
+CaptureService::CaptureService(CaptureOptions options, DaemonLog& log)
+    : options_(std::move(options)), log_(log) {}
+
+int CaptureService::run() {
+    const LogSink log = log_.sink();
+    const std::int64_t startup = std::time(nullptr);
+
+    // A status file given relative is relative to where we were started.
+    if (!options_.status_file.empty() && options_.status_file.front() != '/') {
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd))
+            options_.status_file = std::string(cwd) + "/" + options_.status_file;
+    }
+    if (::chdir(options_.work_dir.c_str()) != 0) {
+        log("chdir(" + options_.work_dir + "): " + std::strerror(errno));
+        return 1;
+    }
+
+    recover_leftovers(".", log);
+
+    ArchiverSettings settings;
+    settings.work_dir = ".";
+    settings.nesting = options_.nesting;
+    settings.export_version = options_.export_version;
+    settings.byte_order = options_.byte_order;
+    settings.compression_level = options_.compression_level;
+    settings.comment = options_.comment;
+    settings.hostname = local_hostname();
+    settings.rotations = options_.rotations;
+    settings.flush_interval = options_.flush_interval;
+    settings.expiry = {.max_files = options_.expire_count, .max_bytes = options_.expire_size};
+    settings.expiry_dry_run = options_.debug_level != 0;
+    settings.post_rotate_program = options_.post_rotate_program.value_or("");
+    Archiver archiver(settings, log);
+    archiver.start_expiry();
+
+    std::optional<UdpReceiver> rx;
+    try {
+        rx.emplace(options_.listen.bind_address().str(), options_.listen.port,
+                   options_.receive_buffer);
+    } catch (const std::system_error& e) {
+        log(e.what());
+        return 1;
+    }
+    log("setsockopt(size=" + std::to_string(options_.receive_buffer) + ")");
+    // Linux reports twice the usable size; less than asked means rmem_max capped it.
+    if (rx->buffer_bytes() / 2 < options_.receive_buffer)
+        log("receive buffer capped at " + std::to_string(rx->buffer_bytes() / 2) +
+            " bytes by net.core.rmem_max; raise it to avoid kernel drops under load");
+
+    std::optional<PidFile> pid_file;
+    if (!options_.foreground && options_.pid_file) {
+        try {
+            pid_file.emplace(*options_.pid_file, rx->port());
+        } catch (const std::system_error& e) {
+            log(e.what());
+            return 1;
+        }
+    }
+
+    DecoderSettings decoder_settings;
+    decoder_settings.stored_version = options_.export_version;
+    if (const auto exporter = options_.listen.required_exporter())
+        decoder_settings.remote_ip = exporter->ipv4();
+
+    BatchQueue queue(queue_batches, records_per_batch);
+    std::atomic<bool> stop_receiving{false};
+    ReceivingThread receiving(*rx, queue, decoder_settings, options_.stat_interval, startup, log,
+                              counters_);
+    std::thread receiver([&] { receiving.run(stop_receiving); });
+
+    std::unique_ptr<FlowBatch> pending;
+    double last_status = 0;
+    while (stop_signal == 0) {
+        if (hup_requested) {
+            hup_requested = 0;
+            log("SIGHUP");
+            archiver.rotate(wall_now());
+        }
+        if (!pending) pending = queue.pop(std::chrono::milliseconds(200));
+        if (pending) {
+            if (archiver.accept(*pending, wall_now()))
+                queue.release(std::move(pending));
+            else
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        const double now = wall_now();
+        archiver.tick(now);
+        if (now - last_status >= 1.0) {
+            write_status_file(options_.status_file, counters_, archiver, startup);
+            last_status = now;
+        }
+    }
+
+    // Finish: everything received so far goes into the last file.
+    stop_receiving = true;
+    receiver.join();
+    for (int attempts = 0; attempts < 50;) {
+        if (!pending) pending = queue.pop(std::chrono::milliseconds(0));
+        if (!pending) break;
+        if (archiver.accept(*pending, wall_now())) {
+            queue.release(std::move(pending));
+        } else {
+            ++attempts;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            archiver.tick(wall_now());
+        }
+    }
+    if (pending) log("could not write the last flows before exit: the disk stays unwritable");
+    const bool finished = archiver.shutdown(wall_now());
+    write_status_file(options_.status_file, counters_, archiver, startup);
+    pid_file.reset();
+    log(signal_name(stop_signal));
+    return finished ? 0 : 1;
+}
+
+}  // namespace capture

@@ -1,0 +1,46 @@
+#pragma once
+
+// flow-capture at run time: a receiving thread (socket -> decoder -> batches)
+// and the writing thread (batches -> archiver), joined by a bounded queue, so
+// compression and disk stalls never block the socket.  Signals only set flags
+// that the writing loop reads.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "daemon_log.hpp"
+#include "options.hpp"
+
+namespace capture {
+
+// What the daemon counts beyond the file headers; shown by the status file.
+struct CaptureCounters {
+    std::atomic<std::uint64_t> datagrams{0};
+    std::atomic<std::uint64_t> flows{0};
+    std::atomic<std::uint64_t> corrupt_packets{0};
+    // Datagrams (and the flows they announced) dropped because the writer was
+    // behind and every batch was in flight.
+    std::atomic<std::uint64_t> queue_dropped_datagrams{0};
+    std::atomic<std::uint64_t> queue_dropped_flows{0};
+    std::atomic<std::uint64_t> kernel_drops{0};
+    std::atomic<std::int64_t> last_datagram_time{0};
+    std::atomic<std::int64_t> last_flow_time{0};
+};
+
+class CaptureService {
+  public:
+    CaptureService(CaptureOptions options, DaemonLog& log);
+    // Runs until SIGTERM/SIGQUIT (or SIGINT); returns the exit status.
+    int run();
+
+  private:
+    CaptureOptions options_;
+    DaemonLog& log_;
+    CaptureCounters counters_;
+};
+
+// Installs the handlers that turn SIGHUP/SIGTERM/SIGQUIT/SIGINT into flags.
+void install_signal_flags();
+
+}  // namespace capture

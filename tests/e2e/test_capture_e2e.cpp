@@ -1,0 +1,321 @@
+// End to end: the real flow-capture binary on a loopback port, fed with
+// datagrams, stopped with signals; what it left on disk is read back with
+// libflowfile and compared with what the original flow-capture stored.
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <fstream>
+#include <regex>
+
+#include "capture/pdu_builder.hpp"
+#include "capture_process.hpp"
+#include "compat/export_csv.hpp"
+#include "flowfile/reader.hpp"
+#include "flowfile/writer.hpp"
+#include "pdu_sender.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace std::chrono_literals;
+using flowkeep_e2e::CaptureProcess;
+using flowkeep_e2e::PduSender;
+using flowkeep_test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint32_t router_a = 0x7f000002;  // 127.0.0.2
+constexpr std::uint32_t router_b = 0x7f000003;  // 127.0.0.3
+
+std::uint16_t free_udp_port() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+std::string listen_arg(std::uint16_t port, const std::string& remote = "0") {
+    return "127.0.0.1/" + remote + "/" + std::to_string(port);
+}
+
+std::vector<fs::path> flow_files(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && e.path().filename().string().rfind("ft-", 0) == 0)
+            out.push_back(e.path());
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && e.path().filename().string().rfind("tmp-", 0) == 0)
+            out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+struct FileContent {
+    flowfile::Header header;
+    std::vector<flowfile::Record> records;
+    flowfile::ReadStatus status;
+};
+
+FileContent read_flow_file(const fs::path& p) {
+    auto r = flowfile::Reader::open(p);
+    FileContent c;
+    for (auto b = r->next_batch(); !b.empty(); b = r->next_batch())
+        c.records.insert(c.records.end(), b.begin(), b.end());
+    c.header = r->header();
+    c.status = r->status();
+    return c;
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string this_host() {
+    char buf[256] = {};
+    ::gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+std::vector<std::uint8_t> v5_pdu(std::uint32_t sequence, std::size_t flows) {
+    flowkeep_test::PduHeader h = flowkeep_test::example_header(5);
+    h.flow_sequence = sequence;
+    return flowkeep_test::build_pdu(
+        h, std::vector<flowkeep_test::PduFlow>(flows, flowkeep_test::example_flow()));
+}
+
+// Starts a foreground capture and waits until its socket is bound.
+std::unique_ptr<CaptureProcess> start_capture(const TempDir& dir, std::vector<std::string> args) {
+    args.insert(args.begin(), "-D");
+    auto p = std::make_unique<CaptureProcess>(args, dir / "capture.stderr");
+    REQUIRE(p->wait_for_log("setsockopt(size="));
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("a golden export stream is stored as the original flow-capture stored it", "[e2e]") {
+    TempDir dir;
+    fs::create_directories(dir / "cap");
+    const auto port = free_udp_port();
+    auto capture = start_capture(dir, {"-V", "5", "-z", "0", "-N", "0", "-n", "0", "-w",
+                                       (dir / "cap").string(), listen_arg(port)});
+    PduSender sender(port);
+    CHECK(sender.send_stream(fs::path(FLOWKEEP_TEST_DATA) / "files/input_v5.pdustream") == 44);
+    std::this_thread::sleep_for(500ms);
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+
+    const auto files = flow_files(dir / "cap");
+    REQUIRE(files.size() == 1);
+    CHECK(std::regex_match(files[0].filename().string(),
+                           std::regex(R"(ft-v05\.\d{4}-\d\d-\d\d\.\d{6}[+-]\d{4})")));
+    const FileContent c = read_flow_file(files[0]);
+    CHECK(c.status.ok());
+    CHECK(c.header.done());
+    CHECK(c.header.flow_count == 1187u);
+    CHECK(c.header.lost_flows == 0u);
+    CHECK(c.header.corrupt_packets == 0u);
+    CHECK(c.header.seq_resets == 0u);
+    CHECK(c.header.hostname == this_host());
+    CHECK_FALSE(c.header.compressed());
+    CHECK(flowkeep_compat::render_export_f2(c.header, c.records) ==
+          read_text(fs::path(FLOWKEEP_TEST_DATA) / "files/v5_z0/export_f2.csv"));
+
+    const std::string log = capture->stderr_text();
+    CHECK_THAT(log, Catch::Contains("flow-capture: New exporter: time="));
+    CHECK_THAT(log, Catch::Contains("src_ip=127.0.0.2 dst_ip=127.0.0.1 d_version=5"));
+    CHECK_THAT(log, Catch::Contains("src_ip=127.0.0.3 dst_ip=127.0.0.1 d_version=5"));
+    CHECK_THAT(log, Catch::EndsWith("flow-capture: SIGTERM\n"));
+}
+
+TEST_CASE("lost flows, sequencer resets and corrupt datagrams reach the header", "[e2e]") {
+    TempDir dir;
+    const auto port = free_udp_port();
+    auto capture =
+        start_capture(dir, {"-V", "5", "-n", "0", "-w", dir.path().string(), listen_arg(port)});
+    PduSender sender(port);
+    sender.send(router_a, v5_pdu(100, 2));
+    sender.send(router_a, v5_pdu(102, 2));
+    sender.send(router_a, v5_pdu(111, 2));   // 7 lost
+    sender.send(router_a, v5_pdu(5000, 2));  // too far: a sequencer reset
+    sender.send(router_a, {1, 2, 3});        // corrupt
+    std::this_thread::sleep_for(300ms);
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    const auto files = flow_files(dir.path());
+    REQUIRE(files.size() == 1);
+    const FileContent c = read_flow_file(files[0]);
+    CHECK(c.records.size() == 8);
+    CHECK(c.header.lost_flows == 7u);
+    CHECK(c.header.seq_resets == 1u);
+    CHECK(c.header.corrupt_packets == 1u);
+    CHECK(c.records[0].exaddr == router_a);
+    const std::string log = capture->stderr_text();
+    CHECK_THAT(log, Catch::Contains("expecting=104 received=111 lost=7"));
+    CHECK_THAT(log, Catch::Contains("not enough bytes to decode the count and version."));
+}
+
+TEST_CASE("the remote address filter keeps one exporter and counts the others", "[e2e]") {
+    TempDir dir;
+    const auto port = free_udp_port();
+    auto capture = start_capture(dir, {"-V", "5", "-n", "0", "-N", "0", "-w", dir.path().string(),
+                                       listen_arg(port, "127.0.0.2")});
+    PduSender sender(port);
+    sender.send(router_a, v5_pdu(1, 3));
+    sender.send(router_b, v5_pdu(1, 5));
+    std::this_thread::sleep_for(300ms);
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    const auto files = flow_files(dir.path());
+    REQUIRE(files.size() == 1);
+    const FileContent c = read_flow_file(files[0]);
+    CHECK(c.records.size() == 3);
+    CHECK(c.header.corrupt_packets == 1u);
+    CHECK_THAT(capture->stderr_text(),
+               Catch::Contains("Unexpected PDU: src_ip=127.0.0.3 not configured"));
+}
+
+TEST_CASE("SIGHUP finishes the file and the next flows go into a new one", "[e2e]") {
+    TempDir dir;
+    const auto port = free_udp_port();
+    auto capture = start_capture(
+        dir, {"-V", "5", "-n", "0", "-N", "3", "-w", dir.path().string(), listen_arg(port)});
+    PduSender sender(port);
+    sender.send(router_a, v5_pdu(1, 4));
+    std::this_thread::sleep_for(300ms);
+    capture->signal(SIGHUP);
+    REQUIRE(capture->wait_for_log("flow-capture: SIGHUP"));
+    std::this_thread::sleep_for(1200ms);  // a new file never reuses the previous second's name
+    sender.send(router_a, v5_pdu(5, 6));
+    std::this_thread::sleep_for(300ms);
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    const auto files = flow_files(dir.path());
+    REQUIRE(files.size() == 2);
+    // -N 3: YYYY/YYYY-MM/YYYY-MM-DD/
+    const std::string rel = fs::relative(files[0], dir.path()).string();
+    CHECK(std::regex_match(rel, std::regex(R"((\d{4})/\1-\d\d/\1-\d\d-\d\d/ft-v05\..*)")));
+    CHECK(read_flow_file(files[0]).records.size() == 4);
+    CHECK(read_flow_file(files[1]).records.size() == 6);
+}
+
+TEST_CASE("after kill -9 the flushed flows survive and the leftover is finished on restart",
+          "[e2e]") {
+    TempDir dir;
+    const auto port = free_udp_port();
+    const std::vector<std::string> args = {"-V",
+                                           "5",
+                                           "-n",
+                                           "0",
+                                           "-N",
+                                           "0",
+                                           "--flush-interval",
+                                           "1",
+                                           "-w",
+                                           dir.path().string(),
+                                           listen_arg(port)};
+    auto capture = start_capture(dir, args);
+    {
+        PduSender sender(port);
+        for (std::uint32_t i = 0; i < 10; ++i) sender.send(router_a, v5_pdu(i * 30, 30));
+    }
+    std::this_thread::sleep_for(2500ms);  // more than the flush interval
+    capture->signal(SIGKILL);
+    REQUIRE(capture->wait() == 128 + SIGKILL);
+
+    auto files = flow_files(dir.path());
+    REQUIRE(files.size() == 1);
+    REQUIRE(files[0].filename().string().rfind("tmp-", 0) == 0);
+    const FileContent crashed = read_flow_file(files[0]);
+    CHECK(crashed.records.size() == 300);  // every flow older than the flush interval
+    CHECK_FALSE(crashed.header.done());
+
+    std::this_thread::sleep_for(1100ms);  // the restart's own file gets another name
+    auto restarted = start_capture(dir, args);
+    REQUIRE(restarted->wait_for_log("recovered "));
+    restarted->signal(SIGTERM);
+    REQUIRE(restarted->wait() == 0);
+    files = flow_files(dir.path());
+    REQUIRE(files.size() == 2);
+    for (const auto& f : files) CHECK(f.filename().string().rfind("ft-", 0) == 0);
+    const FileContent recovered = read_flow_file(files[0]);
+    CHECK(recovered.status.ok());
+    CHECK(recovered.header.done());
+    CHECK(recovered.header.flow_count == 300u);
+    CHECK(recovered.records == crashed.records);
+}
+
+TEST_CASE("as a daemon it writes the pidfile flow-tools names and removes it on SIGTERM", "[e2e]") {
+    TempDir dir;
+    const auto port = free_udp_port();
+    const fs::path pid_base = dir / "run.pid";
+    const fs::path pid_path = dir.path() / ("run.pid." + std::to_string(port));
+    CaptureProcess parent({"-V", "5", "-n", "0", "-p", pid_base.string(), "-w", dir.path().string(),
+                           listen_arg(port)},
+                          dir / "capture.stderr");
+    CHECK(parent.wait() == 0);  // the parent returns at once
+    for (int i = 0; i < 200 && !fs::exists(pid_path); ++i) std::this_thread::sleep_for(20ms);
+    REQUIRE(fs::exists(pid_path));
+    const pid_t daemon = std::stoi(read_text(pid_path));
+    CHECK(read_text(pid_path) == std::to_string(daemon) + "\n");
+    PduSender(port).send(router_a, v5_pdu(1, 2));
+    std::this_thread::sleep_for(300ms);
+    ::kill(daemon, SIGTERM);
+    for (int i = 0; i < 250 && ::kill(daemon, 0) == 0; ++i) std::this_thread::sleep_for(20ms);
+    CHECK(::kill(daemon, 0) != 0);
+    CHECK_FALSE(fs::exists(pid_path));
+    const auto files = flow_files(dir.path());
+    REQUIRE(files.size() == 1);
+    CHECK(read_flow_file(files[0]).records.size() == 2);
+}
+
+TEST_CASE("expiry at start-up keeps at most -e finished files, oldest by header first", "[e2e]") {
+    TempDir dir;
+    const fs::path day = dir / "2009/2009-10/2009-10-15";
+    fs::create_directories(day);
+    for (int i = 0; i < 4; ++i) {
+        const std::uint32_t start = 1255600000 + static_cast<std::uint32_t>(i) * 900;
+        auto w = flowfile::Writer::create(
+            day / ("ft-v05.2009-10-15.0" + std::to_string(i) + "0000+0000"),
+            flowfile::Header::for_capture(5, start, "old", true));
+        w->finish({.cap_end = start + 900});
+    }
+    const auto port = free_udp_port();
+    auto capture = start_capture(
+        dir, {"-V", "5", "-n", "0", "-e", "2", "-w", dir.path().string(), listen_arg(port)});
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    CHECK_FALSE(fs::exists(day / "ft-v05.2009-10-15.000000+0000"));
+    CHECK_FALSE(fs::exists(day / "ft-v05.2009-10-15.010000+0000"));
+    CHECK(fs::exists(day / "ft-v05.2009-10-15.020000+0000"));
+    CHECK(fs::exists(day / "ft-v05.2009-10-15.030000+0000"));
+    CHECK_THAT(
+        capture->stderr_text(),
+        Catch::Contains(
+            "flow-capture: remove/1 ./2009/2009-10/2009-10-15/ft-v05.2009-10-15.000000+0000"));
+}
+
+TEST_CASE("bad options stop the start with one line naming the problem", "[e2e]") {
+    TempDir dir;
+    CaptureProcess p({"-D", "-z", "12", "-w", dir.path().string(), "0/0/9995"}, dir / "err");
+    CHECK(p.wait() == 1);
+    const std::string err = p.stderr_text();
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    CHECK_THAT(err, Catch::StartsWith("flow-capture: ") && Catch::Contains("-z"));
+
+    CaptureProcess no_dir({"-D", "-w", (dir / "missing").string(), "0/0/9995"}, dir / "err2");
+    CHECK(no_dir.wait() == 1);
+    CHECK_THAT(no_dir.stderr_text(), Catch::Contains("chdir(" + (dir / "missing").string() +
+                                                     "): No such file or directory"));
+}
