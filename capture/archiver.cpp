@@ -79,6 +79,21 @@ void Archiver::tick(WallTime now) {
     }
 }
 
+void Archiver::set_catching_up(bool on) {
+    catching_up_ = on;
+    if (!writer_ || settings_.compression_level == 0) return;
+    try {
+        writer_->set_compression_level(level_for_now());
+    } catch (const flowfile::Error& e) {
+        log_(e.what());
+    }
+}
+
+int Archiver::level_for_now() const {
+    const int configured = settings_.compression_level < 0 ? 6 : settings_.compression_level;
+    return catching_up_ ? 1 : configured;
+}
+
 void Archiver::rotate(WallTime now) {
     if (writer_) close_file(now);
 }
@@ -111,11 +126,12 @@ bool Archiver::open_file(WallTime now) {
         header.lost_flows = counters_.lost_flows;
         header.corrupt_packets = counters_.corrupt_packets;
         header.seq_resets = counters_.seq_resets;
-        writer_ = flowfile::Writer::create(path, header,
-                                           {.compression_level = settings_.compression_level,
-                                            .flush_interval = settings_.flush_interval,
-                                            .sync_on_flush = true,
-                                            .exclusive_lock = true});
+        writer_ = flowfile::Writer::create(
+            path, header,
+            {.compression_level = settings_.compression_level == 0 ? 0 : level_for_now(),
+             .flush_interval = settings_.flush_interval,
+             .sync_on_flush = true,
+             .exclusive_lock = true});
     } catch (const flowfile::Error& e) {
         ++write_errors_;
         if (!blocked_) log_(std::string(e.what()) + "; retrying");

@@ -66,6 +66,12 @@ class Archiver {
     // not be finished (it then stays tmp-, readable up to its last flush).
     bool shutdown(WallTime now);
 
+    // While the writer is behind, compress at level 1 (the cheapest) instead
+    // of letting the queue overflow; false returns to the configured -z.
+    // No effect on uncompressed captures or at -z 1.
+    void set_catching_up(bool on);
+    bool catching_up() const { return catching_up_; }
+
     // The start-up expiry pass (flow-capture.md §8): scan, then expire.
     void start_expiry();
 
@@ -81,6 +87,7 @@ class Archiver {
     void run_expiry();
     void run_post_rotate(const std::string& relative_path);
     void reap_children();
+    int level_for_now() const;
 
     ArchiverSettings settings_;
     LogFn log_;
@@ -94,6 +101,7 @@ class Archiver {
     WallTime last_flush_ = 0;
     FileCounters counters_;  // for the open file (or the next one)
     bool blocked_ = false;
+    bool catching_up_ = false;
     std::uint64_t files_finished_ = 0;
     std::uint64_t write_errors_ = 0;
     std::vector<flowfile::ExpiryEntry> expiry_list_;

@@ -38,6 +38,8 @@ extern "C" void on_stop(int sig) {
 constexpr auto batch_max_age = std::chrono::milliseconds(50);
 constexpr std::size_t queue_batches = 64;
 constexpr std::size_t records_per_batch = 8192;
+// How long the queue must stay empty before leaving the fast level.
+constexpr double catch_up_hold_seconds = 10.0;
 
 double wall_now() {
     using namespace std::chrono;
@@ -191,6 +193,7 @@ void write_status_file(const std::string& path, const CaptureCounters& c, const 
             << "kernel_drops=" << c.kernel_drops.load() << '\n'
             << "files_finished=" << a.files_finished() << '\n'
             << "write_errors=" << a.write_errors() << '\n'
+            << "catch_up_episodes=" << c.catch_up_episodes.load() << '\n'
             << "disk_blocked=" << (a.blocked() ? 1 : 0) << '\n';
     }
     std::rename(staging.c_str(), path.c_str());
@@ -284,7 +287,23 @@ int CaptureService::run() {
 
     std::unique_ptr<FlowBatch> pending;
     double last_status = 0;
+    double queue_empty_since = wall_now();
     while (stop_signal == 0) {
+        // Falling behind: trade some file size for speed rather than drop
+        // flows; back to -z once the queue has stayed empty for a while.
+        const std::size_t backlog = queue.waiting();
+        if (backlog > queue.capacity() / 4 && !archiver.catching_up() &&
+            options_.compression_level != 0) {
+            archiver.set_catching_up(true);
+            counters_.catch_up_episodes.fetch_add(1, std::memory_order_relaxed);
+            log("writer behind (" + std::to_string(backlog) +
+                " batches waiting): compressing at level 1 until it catches up");
+        }
+        if (backlog != 0) queue_empty_since = wall_now();
+        if (archiver.catching_up() && wall_now() - queue_empty_since > catch_up_hold_seconds) {
+            archiver.set_catching_up(false);
+            log("writer caught up: compressing at the configured level again");
+        }
         if (hup_requested) {
             hup_requested = 0;
             log("SIGHUP");

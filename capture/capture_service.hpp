@@ -24,6 +24,8 @@ struct CaptureCounters {
     std::atomic<std::uint64_t> queue_dropped_datagrams{0};
     std::atomic<std::uint64_t> queue_dropped_flows{0};
     std::atomic<std::uint64_t> kernel_drops{0};
+    // Times the writer fell behind and switched to zlib level 1 for a while.
+    std::atomic<std::uint64_t> catch_up_episodes{0};
     std::atomic<std::int64_t> last_datagram_time{0};
     std::atomic<std::int64_t> last_flow_time{0};
 };

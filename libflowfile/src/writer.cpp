@@ -117,6 +117,7 @@ Writer::Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options)
         if (deflateInit(&deflater_->zs, level) != Z_OK)
             throw Error(name + ": cannot initialise zlib (out of memory)");
         deflater_->ready = true;
+        level_ = level == Z_DEFAULT_COMPRESSION ? 6 : level;
     }
 
     const std::vector<std::uint8_t> head = encode_header(header_);
@@ -166,6 +167,33 @@ void Writer::flush() {
     if (had_data && options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
         throw Error(sink_->name() + ": fdatasync failed: " + std::strerror(errno));
     last_flush_ = std::chrono::steady_clock::now();
+}
+
+void Writer::set_compression_level(int level) {
+    if (!deflater_ || stream_ended_) return;
+    if (level < 1 || level > 9)
+        throw Error(sink_->name() + ": compression level " + std::to_string(level) +
+                    " out of range (1..9)");
+    if (level == level_) return;
+    // What was written so far is compressed at the old level first.
+    if (!raw_.empty()) deflate_raw(Z_NO_FLUSH);
+    z_stream& zs = deflater_->zs;
+    zs.avail_in = 0;
+    // deflateParams ends the current block into next_out and reports
+    // Z_BUF_ERROR while that needs more room.
+    for (int attempt = 0;; ++attempt) {
+        const std::size_t old = out_.size();
+        const std::size_t room = 64 * 1024;
+        out_.resize(old + room);
+        zs.next_out = out_.data() + old;
+        zs.avail_out = static_cast<uInt>(room);
+        const int rc = deflateParams(&zs, level, Z_DEFAULT_STRATEGY);
+        out_.resize(old + room - zs.avail_out);
+        if (rc == Z_OK) break;
+        if (rc != Z_BUF_ERROR || attempt == 64)
+            throw Error(sink_->name() + ": cannot change the compression level");
+    }
+    level_ = level;
 }
 
 void Writer::finish(const CloseCounters& counters) {

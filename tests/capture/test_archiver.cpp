@@ -240,3 +240,22 @@ TEST_CASE("the post-rotate program gets the relative ft- path", "[capture][archi
               return l.find("exit_status=3") != std::string::npos;
           }) != h.log.end());
 }
+
+TEST_CASE("catching up switches levels inside one readable file", "[capture][archiver]") {
+    Harness h(v5_every_5_minutes());
+    h.archiver->accept(batch_of(1000), t0);
+    h.archiver->set_catching_up(true);
+    CHECK(h.archiver->catching_up());
+    h.archiver->accept(batch_of(1000), t0 + 1);
+    h.archiver->set_catching_up(false);
+    h.archiver->accept(batch_of(1000), t0 + 2);
+    h.archiver->shutdown(t0 + 3);
+    const auto files = h.files();
+    REQUIRE(files.size() == 1);
+    auto r = flowfile::Reader::open(h.dir / files[0]);
+    std::size_t n = 0;
+    for (auto b = r->next_batch(); !b.empty(); b = r->next_batch()) n += b.size();
+    CHECK(n == 3000);
+    CHECK(r->status().ok());
+    CHECK(h.log.empty());
+}

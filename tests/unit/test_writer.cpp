@@ -315,3 +315,25 @@ TEST_CASE("a locked file being written is neither truncated nor taken over", "[w
     CHECK(std::filesystem::file_size(path) == 80 + 64);
     live->finish({});
 }
+
+TEST_CASE("the compression level can change in the middle of a file", "[writer]") {
+    TempDir dir;
+    const auto path = dir / "f";
+    const auto flows = random_flows(9000, 5, 5);
+    auto w = Writer::create(path, Header::for_capture(5, 1, "h", true), {.flush_interval = 0ms});
+    CHECK(w->compression_level() == 6);
+    std::span<const Record> all(flows);
+    w->write(all.first(3000));
+    w->set_compression_level(1);
+    CHECK(w->compression_level() == 1);
+    w->write(all.subspan(3000, 3000));
+    w->set_compression_level(6);
+    w->write(all.subspan(6000));
+    w->finish({});
+    ReadStatus st;
+    CHECK(read_all(path, nullptr, &st) == flows);
+    CHECK(st.ok());
+    CHECK_THROWS_WITH(
+        Writer::create(dir / "g", Header::for_capture(5, 1, "h", true))->set_compression_level(0),
+        Catch::Contains("compression level 0 out of range (1..9)"));
+}

@@ -68,6 +68,13 @@ class Writer {
     // Makes everything written so far decodable on disk now.
     void flush();
 
+    // Changes the zlib level from the next record on, within the same zlib
+    // stream (readers see nothing of it).  A collector that falls behind
+    // switches to a faster level instead of dropping flows.  No effect on an
+    // uncompressed file.  Throws flowfile::Error.
+    void set_compression_level(int level);
+    int compression_level() const { return level_; }
+
     // Ends the zlib stream, rewrites the header (DONE, flow count and the given
     // counters) and closes the file.  Throws flowfile::Error; after a write
     // error it may be called again once the cause is gone.
@@ -89,6 +96,7 @@ class Writer {
     Header header_;
     WriterOptions options_;
     std::size_t record_size_ = 0;
+    int level_ = 0;
     std::uint64_t records_ = 0;
     std::uint64_t bytes_out_ = 0;
     std::vector<std::uint8_t> raw_;  // encoded records not yet compressed/written
