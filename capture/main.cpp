@@ -3,12 +3,17 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "capture_service.hpp"
+#include "config_file.hpp"
 #include "daemon_log.hpp"
 #include "options.hpp"
 #include "version.hpp"
@@ -34,9 +39,55 @@ void daemonise(bool keep_umask) {
     }
 }
 
+// flow-capture --config FILE: one capture per line of a flow-capture.conf,
+// each started exactly as if its line had been given on the command line.
+// Every line is checked before any capture starts.
+int start_configured_captures(const char* self, const std::string& path) {
+    std::vector<std::vector<std::string>> lines;
+    try {
+        capture::parse_config_file(path);  // validates all lines, errors name FILE:LINE
+        std::ifstream in(path);
+        std::string line;
+        while (std::getline(in, line)) {
+            auto words = capture::split_config_words(line);
+            if (!words.empty()) lines.push_back(std::move(words));
+        }
+    } catch (const capture::OptionError& e) {
+        std::fprintf(stderr, "flow-capture: %s\n", e.what());
+        return e.exit_code();
+    }
+    if (lines.empty()) {
+        std::fprintf(stderr, "flow-capture: %s: no capture configured\n", path.c_str());
+        return 1;
+    }
+    std::vector<pid_t> children;
+    for (auto& words : lines) {
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            std::vector<char*> argv{const_cast<char*>(self)};
+            for (auto& w : words) argv.push_back(w.data());
+            argv.push_back(nullptr);
+            ::execv("/proc/self/exe", argv.data());
+            std::perror("flow-capture: exec");
+            ::_exit(1);
+        }
+        if (pid > 0) children.push_back(pid);
+    }
+    int worst = 0;
+    for (const pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+        if (code > worst) worst = code;
+    }
+    return worst;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    if (argc == 3 && std::string(argv[1]) == "--config")
+        return start_configured_captures(argv[0], argv[2]);
     capture::CaptureOptions options;
     try {
         options = capture::parse_command_line(argc, argv);

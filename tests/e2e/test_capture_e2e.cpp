@@ -319,3 +319,57 @@ TEST_CASE("bad options stop the start with one line naming the problem", "[e2e]"
     CHECK_THAT(no_dir.stderr_text(), Catch::Contains("chdir(" + (dir / "missing").string() +
                                                      "): No such file or directory"));
 }
+
+TEST_CASE("a flow-capture.conf given with --config starts one daemon per flow-capture.conf line",
+          "[e2e]") {
+    TempDir dir;
+    const auto port1 = free_udp_port();
+    const auto port2 = free_udp_port();
+    fs::create_directories(dir / "r1");
+    fs::create_directories(dir / "r2");
+    {
+        std::ofstream conf(dir / "flow-capture.conf");
+        conf << "# one line per capture\n\n"
+             << "-w " << (dir / "r1").string() << " -V 5 -N 0 -p " << (dir / "pid").string() << " "
+             << listen_arg(port1) << "\n"
+             << "-w " << (dir / "r2").string() << " -V 5 -N 0 -C \"edge r2\" -p "
+             << (dir / "pid").string() << " " << listen_arg(port2) << "\n";
+    }
+    CaptureProcess starter({"--config", (dir / "flow-capture.conf").string()},
+                           dir / "starter.stderr");
+    REQUIRE(starter.wait() == 0);
+    const fs::path pid1 = dir.path() / ("pid." + std::to_string(port1));
+    const fs::path pid2 = dir.path() / ("pid." + std::to_string(port2));
+    for (int i = 0; i < 250 && !(fs::exists(pid1) && fs::exists(pid2)); ++i)
+        std::this_thread::sleep_for(20ms);
+    REQUIRE(fs::exists(pid1));
+    REQUIRE(fs::exists(pid2));
+    PduSender(port1).send(router_a, v5_pdu(1, 2));
+    PduSender(port2).send(router_b, v5_pdu(1, 3));
+    std::this_thread::sleep_for(300ms);
+    for (const auto& p : {pid1, pid2}) {
+        const pid_t pid = std::stoi(read_text(p));
+        ::kill(pid, SIGTERM);
+        for (int i = 0; i < 250 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(20ms);
+    }
+    const auto r1 = flow_files(dir / "r1");
+    const auto r2 = flow_files(dir / "r2");
+    REQUIRE(r1.size() == 1);
+    REQUIRE(r2.size() == 1);
+    CHECK(read_flow_file(r1[0]).records.size() == 2);
+    const FileContent c2 = read_flow_file(r2[0]);
+    CHECK(c2.records.size() == 3);
+    CHECK(c2.header.comments == std::string("edge r2"));
+}
+
+TEST_CASE("a flow-capture.conf with a bad line with a bad line before starting anything", "[e2e]") {
+    TempDir dir;
+    {
+        std::ofstream conf(dir / "bad.conf");
+        conf << "-w " << dir.path().string() << " 0/0/9995\n-w /x -z 99 0/0/9996\n";
+    }
+    CaptureProcess starter({"--config", (dir / "bad.conf").string()}, dir / "err");
+    CHECK(starter.wait() == 1);
+    CHECK(starter.stderr_text() == "flow-capture: " + (dir / "bad.conf").string() +
+                                       ":2: -z 99: Compression level must be between 0 and 9\n");
+}
