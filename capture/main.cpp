@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -112,6 +113,13 @@ int main(int argc, char* argv[]) {
     capture::DaemonLog log("flow-capture");
     capture::install_signal_flags();
     if (!options.foreground) {
+        // flow-tools forks first and reports a bad -w only to syslog; checking
+        // before the fork lets the operator see it on the terminal.
+        if (::access(options.work_dir.c_str(), W_OK | X_OK) != 0) {
+            std::fprintf(stderr, "flow-capture: chdir(%s): %s\n", options.work_dir.c_str(),
+                         std::strerror(errno));
+            return 1;
+        }
         daemonise(options.keep_umask);
         log.use_syslog();
     }
