@@ -81,7 +81,10 @@ void Archiver::tick(WallTime now) {
 
 void Archiver::set_catching_up(bool on) {
     catching_up_ = on;
-    if (!writer_ || settings_.compression_level == 0) return;
+    // igzip is already the cheap engine: nothing to switch.
+    if (!writer_ || settings_.compression_level == 0 ||
+        settings_.engine == flowfile::CompressionEngine::igzip)
+        return;
     try {
         writer_->set_compression_level(level_for_now());
     } catch (const flowfile::Error& e) {
@@ -90,6 +93,7 @@ void Archiver::set_catching_up(bool on) {
 }
 
 int Archiver::level_for_now() const {
+    if (settings_.engine == flowfile::CompressionEngine::igzip) return -1;
     const int configured = settings_.compression_level < 0 ? 6 : settings_.compression_level;
     return catching_up_ ? 1 : configured;
 }
@@ -131,7 +135,8 @@ bool Archiver::open_file(WallTime now) {
             {.compression_level = settings_.compression_level == 0 ? 0 : level_for_now(),
              .flush_interval = settings_.flush_interval,
              .sync_on_flush = true,
-             .exclusive_lock = true});
+             .exclusive_lock = true,
+             .engine = settings_.engine});
     } catch (const flowfile::Error& e) {
         ++write_errors_;
         if (!blocked_) log_(std::string(e.what()) + "; retrying");

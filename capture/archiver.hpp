@@ -30,6 +30,8 @@ struct ArchiverSettings {
     std::uint16_t export_version = 0;
     flowfile::ByteOrder byte_order = flowfile::host_byte_order();
     int compression_level = -1;  // -z; 0 = uncompressed
+    // --fast: igzip at its default level; -z then only says whether to compress.
+    flowfile::CompressionEngine engine = flowfile::CompressionEngine::zlib;
     std::optional<std::string> comment;
     std::string hostname;
     int rotations = 95;  // -n

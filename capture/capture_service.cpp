@@ -240,6 +240,13 @@ int CaptureService::run() {
     settings.export_version = options_.export_version;
     settings.byte_order = options_.byte_order;
     settings.compression_level = options_.compression_level;
+    if (options_.fast && options_.compression_level != 0) {
+        if (!flowfile::igzip_available()) {
+            log("--fast: this build has no ISA-L igzip (install libisal-dev and rebuild)");
+            return 1;
+        }
+        settings.engine = flowfile::CompressionEngine::igzip;
+    }
     settings.comment = options_.comment;
     settings.hostname = local_hostname();
     settings.rotations = options_.rotations;
@@ -293,7 +300,7 @@ int CaptureService::run() {
         // flows; back to -z once the queue has stayed empty for a while.
         const std::size_t backlog = queue.waiting();
         if (backlog > queue.capacity() / 4 && !archiver.catching_up() &&
-            options_.compression_level != 0) {
+            options_.compression_level != 0 && !options_.fast) {
             archiver.set_catching_up(true);
             counters_.catch_up_episodes.fetch_add(1, std::memory_order_relaxed);
             log("writer behind (" + std::to_string(backlog) +

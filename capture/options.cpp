@@ -289,6 +289,10 @@ const OptionRow option_rows[] = {
          if (bytes < 65536 || bytes > 1073741824) fail(k, v, "out of range " + accepted);
          o.receive_buffer = static_cast<int>(bytes);
      }},
+    {"fast", nullptr, Group::flowkeep,
+     "compress with ISA-L igzip instead of zlib: about a tenth of the CPU for files about 10% "
+     "larger, still ordinary flow-tools files; no effect with -z 0",
+     [](CaptureOptions& o, const std::string&, const std::string&) { o.fast = true; }},
     {"help", nullptr, Group::flowkeep, "print this text to stdout and exit",
      [](CaptureOptions& o, const std::string&, const std::string&) {
          o.request = CaptureOptions::Request::usage_on_stdout;
@@ -490,6 +494,7 @@ std::string usage_text(const std::string& program_name) {
         "[--flush-interval SECONDS]",
         "[--status-file PATH]",
         "[--receive-buffer BYTES]",
+        "[--fast]",
         "[--help]",
         "[--version]",
         "-w workdir localip/remoteip/port",

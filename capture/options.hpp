@@ -78,6 +78,8 @@ struct CaptureOptions {
     std::string status_file;
     // --receive-buffer: socket receive buffer to ask for; flow-tools asks 4 MiB.
     int receive_buffer = 4 * 1024 * 1024;
+    // --fast: compress with ISA-L's igzip (level 3) instead of zlib at -z.
+    bool fast = false;
 };
 
 // argv as main() gets it (argv[0] is skipped).  Throws OptionError.

@@ -4,10 +4,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <cerrno>
 #include <cstring>
 
+#include "compressor.hpp"
 #include "fd_io.hpp"
 #include "flowfile/error.hpp"
 #include "record_codec.hpp"
@@ -25,6 +25,14 @@ constexpr std::size_t deflate_slab = 256 * 1024;
 constexpr std::size_t compressed_write_chunk = 64 * 1024;
 
 }  // namespace
+
+bool igzip_available() {
+#ifdef FLOWKEEP_HAVE_ISAL
+    return true;
+#else
+    return false;
+#endif
+}
 
 class Writer::Sink {
   public:
@@ -55,14 +63,6 @@ class Writer::Sink {
     bool owned_;
     bool seekable_ = false;
     std::string name_;
-};
-
-struct Writer::Deflater {
-    z_stream zs{};
-    bool ready = false;
-    ~Deflater() {
-        if (ready) deflateEnd(&zs);
-    }
 };
 
 std::unique_ptr<Writer> Writer::create(const std::filesystem::path& path, Header header,
@@ -111,13 +111,8 @@ Writer::Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options)
     if (compress) header_.flags |= header_flag::compress;
 
     if (compress) {
-        deflater_ = std::make_unique<Deflater>();
-        const int level =
-            options_.compression_level < 0 ? Z_DEFAULT_COMPRESSION : options_.compression_level;
-        if (deflateInit(&deflater_->zs, level) != Z_OK)
-            throw Error(name + ": cannot initialise zlib (out of memory)");
-        deflater_->ready = true;
-        level_ = level == Z_DEFAULT_COMPRESSION ? 6 : level;
+        compressor_ = detail::make_compressor(options_.engine, options_.compression_level, name);
+        level_ = compressor_->level();
     }
 
     const std::vector<std::uint8_t> head = encode_header(header_);
@@ -148,8 +143,8 @@ void Writer::write(std::span<const Record> records) {
         records_ += records.size();
         unflushed_ = true;
     }
-    if (deflater_) {
-        if (raw_.size() >= deflate_slab) deflate_raw(Z_NO_FLUSH);
+    if (compressor_) {
+        if (raw_.size() >= deflate_slab) compress_raw(0);
         if (out_.size() >= compressed_write_chunk) write_pending();
     } else if (raw_.size() >= raw_write_chunk) {
         write_pending();
@@ -161,7 +156,7 @@ void Writer::write(std::span<const Record> records) {
 
 void Writer::flush() {
     const bool had_data = unflushed_;
-    if (deflater_ && unflushed_ && !stream_ended_) deflate_raw(Z_SYNC_FLUSH);
+    if (compressor_ && unflushed_ && !stream_ended_) compress_raw(1);
     write_pending();
     unflushed_ = false;
     if (had_data && options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
@@ -170,38 +165,19 @@ void Writer::flush() {
 }
 
 void Writer::set_compression_level(int level) {
-    if (!deflater_ || stream_ended_) return;
-    if (level < 1 || level > 9)
-        throw Error(sink_->name() + ": compression level " + std::to_string(level) +
-                    " out of range (1..9)");
-    if (level == level_) return;
+    if (!compressor_ || stream_ended_) return;
     // What was written so far is compressed at the old level first.
-    if (!raw_.empty()) deflate_raw(Z_NO_FLUSH);
-    z_stream& zs = deflater_->zs;
-    zs.avail_in = 0;
-    // deflateParams ends the current block into next_out and reports
-    // Z_BUF_ERROR while that needs more room.
-    for (int attempt = 0;; ++attempt) {
-        const std::size_t old = out_.size();
-        const std::size_t room = 64 * 1024;
-        out_.resize(old + room);
-        zs.next_out = out_.data() + old;
-        zs.avail_out = static_cast<uInt>(room);
-        const int rc = deflateParams(&zs, level, Z_DEFAULT_STRATEGY);
-        out_.resize(old + room - zs.avail_out);
-        if (rc == Z_OK) break;
-        if (rc != Z_BUF_ERROR || attempt == 64)
-            throw Error(sink_->name() + ": cannot change the compression level");
-    }
-    level_ = level;
+    if (!raw_.empty()) compress_raw(0);
+    compressor_->set_level(level, out_);
+    level_ = compressor_->level();
 }
 
 void Writer::finish(const CloseCounters& counters) {
     if (finished_) throw Error(sink_->name() + ": finish called twice");
     // finish() may be retried after a write error (disk full): the zlib stream
     // is ended only once, what is still pending is written again.
-    if (deflater_ && !stream_ended_) {
-        deflate_raw(Z_FINISH);
+    if (compressor_ && !stream_ended_) {
+        compress_raw(2);
         stream_ended_ = true;
     }
     write_pending();
@@ -232,29 +208,19 @@ void Writer::finish(const CloseCounters& counters) {
     sink_->close_checked();
 }
 
-void Writer::deflate_raw(int flush_mode) {
-    z_stream& zs = deflater_->zs;
-    zs.next_in = raw_.data();
-    zs.avail_in = static_cast<uInt>(raw_.size());
-    for (;;) {
-        const std::size_t old = out_.size();
-        // deflateBound-sized room means one call normally suffices.
-        const std::size_t room = deflateBound(&zs, zs.avail_in) + 64;
-        out_.resize(old + room);
-        zs.next_out = out_.data() + old;
-        zs.avail_out = static_cast<uInt>(room);
-        const int rc = deflate(&zs, flush_mode);
-        out_.resize(old + room - zs.avail_out);
-        if (rc == Z_STREAM_ERROR) throw Error(sink_->name() + ": zlib deflate failed");
-        if (flush_mode == Z_FINISH ? rc == Z_STREAM_END : (zs.avail_in == 0 && zs.avail_out != 0))
-            break;
-    }
+// mode: 0 = none, 1 = sync point, 2 = end of stream.
+void Writer::compress_raw(int mode) {
+    compressor_->compress(raw_,
+                          mode == 0   ? detail::FlushMode::none
+                          : mode == 1 ? detail::FlushMode::sync
+                                      : detail::FlushMode::finish,
+                          out_);
     raw_.clear();
 }
 
 void Writer::write_pending() {
-    std::vector<std::uint8_t>& pending = deflater_ ? out_ : raw_;
-    if (!deflater_ && !out_.empty()) {
+    std::vector<std::uint8_t>& pending = compressor_ ? out_ : raw_;
+    if (!compressor_ && !out_.empty()) {
         // The header is queued in out_ before any record exists.
         raw_.insert(raw_.begin(), out_.begin(), out_.end());
         out_.clear();

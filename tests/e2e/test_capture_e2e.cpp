@@ -373,3 +373,27 @@ TEST_CASE("a flow-capture.conf with a bad line with a bad line before starting a
     CHECK(starter.stderr_text() == "flow-capture: " + (dir / "bad.conf").string() +
                                        ":2: -z 99: Compression level must be between 0 and 9\n");
 }
+
+TEST_CASE("the fast setting stores the same flows in a file flow-tools can read", "[e2e]") {
+    if (!flowfile::igzip_available()) {
+        WARN("built without ISA-L: --fast not tested");
+        return;
+    }
+    TempDir dir;
+    fs::create_directories(dir / "cap");
+    const auto port = free_udp_port();
+    auto capture = start_capture(dir, {"--fast", "-V", "5", "-N", "0", "-n", "0", "-w",
+                                       (dir / "cap").string(), listen_arg(port)});
+    PduSender sender(port);
+    sender.send_stream(fs::path(FLOWKEEP_TEST_DATA) / "files/input_v5.pdustream");
+    std::this_thread::sleep_for(500ms);
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    const auto files = flow_files(dir / "cap");
+    REQUIRE(files.size() == 1);
+    const FileContent c = read_flow_file(files[0]);
+    CHECK(c.status.ok());
+    CHECK(c.header.compressed());
+    CHECK(flowkeep_compat::render_export_f2(c.header, c.records) ==
+          read_text(fs::path(FLOWKEEP_TEST_DATA) / "files/v5_z0/export_f2.csv"));
+}
