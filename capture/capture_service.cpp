@@ -17,6 +17,7 @@
 #include "pdu_decoder.hpp"
 #include "pdu_family.hpp"
 #include "pid_file.hpp"
+#include "stat_schedule.hpp"
 #include "udp_receiver.hpp"
 
 namespace capture {
@@ -64,32 +65,6 @@ std::string local_hostname() {
     if (::gethostname(buf, sizeof buf - 1) != 0) return "";
     return buf;
 }
-
-// STAT lines at the first iteration, then when the local minute reaches the
-// next multiple of -S (flow-capture.md §9).
-class StatClock {
-  public:
-    explicit StatClock(int interval) : interval_(interval) {}
-    bool due(std::time_t now) {
-        if (interval_ == 0) return false;
-        std::tm local{};
-        ::localtime_r(&now, &local);
-        const int minute = local.tm_min;
-        if (first_ || (minute == next_ && minute != last_)) {
-            first_ = false;
-            last_ = minute;
-            next_ = (minute + (interval_ - minute % interval_)) % 60;
-            return true;
-        }
-        return false;
-    }
-
-  private:
-    int interval_;
-    bool first_ = true;
-    int next_ = -1;
-    int last_ = -1;
-};
 
 // Reads NetFlow from the socket, decodes into batches, hands them over.
 class ReceivingThread {
@@ -164,7 +139,7 @@ class ReceivingThread {
     UdpReceiver& rx_;
     BatchQueue& queue_;
     Decoder decoder_;
-    StatClock stat_clock_;
+    StatSchedule stat_clock_;
     std::int64_t startup_;
     LogSink log_;
     CaptureCounters& counters_;
