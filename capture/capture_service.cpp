@@ -83,7 +83,7 @@ class ReceivingThread {
         while (!stop.load(std::memory_order_relaxed)) {
             rx_.receive(std::chrono::milliseconds(100),
                         [this](const ReceivedDatagram& d) { handle(d); });
-            counters_.kernel_drops.store(rx_.stats().kernel_drops, std::memory_order_relaxed);
+            report_kernel_drops();
             if (batch_ && std::chrono::steady_clock::now() - batch_started_ >= batch_max_age)
                 hand_over();
             const std::time_t now = std::time(nullptr);
@@ -131,6 +131,22 @@ class ReceivingThread {
         if (batch_->records.size() + max_records_per_pdu > queue_.records_per_batch()) hand_over();
     }
 
+    // The kernel drops datagrams when the socket buffer overflows; say so at
+    // most once a minute, with the total, so the log cannot flood.
+    void report_kernel_drops() {
+        const std::uint64_t total = rx_.stats().kernel_drops;
+        counters_.kernel_drops.store(total, std::memory_order_relaxed);
+        const auto now = std::chrono::steady_clock::now();
+        if (total > kernel_drops_logged_ &&
+            now - kernel_drops_logged_at_ >= std::chrono::minutes(1)) {
+            log_("kernel dropped " + std::to_string(total - kernel_drops_logged_) +
+                 " datagrams (socket receive buffer full), " + std::to_string(total) +
+                 " since start");
+            kernel_drops_logged_ = total;
+            kernel_drops_logged_at_ = now;
+        }
+    }
+
     void hand_over() {
         batch_->export_version = decoder_.stored_version();
         queue_.push(std::move(batch_));
@@ -146,6 +162,8 @@ class ReceivingThread {
     std::unique_ptr<FlowBatch> batch_;
     std::chrono::steady_clock::time_point batch_started_;
     bool dropping_ = false;
+    std::uint64_t kernel_drops_logged_ = 0;
+    std::chrono::steady_clock::time_point kernel_drops_logged_at_{};
 };
 
 void write_status_file(const std::string& path, const CaptureCounters& c, const Archiver& a,
@@ -207,8 +225,6 @@ int CaptureService::run() {
         return 1;
     }
 
-    recover_leftovers(".", log);
-
     ArchiverSettings settings;
     settings.work_dir = ".";
     settings.nesting = options_.nesting;
@@ -232,6 +248,11 @@ int CaptureService::run() {
     Archiver archiver(settings, log);
     archiver.start_expiry();
 
+    if (options_.listen.multicast()) {
+        log("multicast capture (" + options_.listen.remote.str() +
+            ") is not supported yet; give a unicast local address");
+        return 1;
+    }
     std::optional<UdpReceiver> rx;
     try {
         rx.emplace(options_.listen.bind_address().str(), options_.listen.port,
@@ -245,6 +266,10 @@ int CaptureService::run() {
     if (rx->buffer_bytes() / 2 < options_.receive_buffer)
         log("receive buffer capped at " + std::to_string(rx->buffer_bytes() / 2) +
             " bytes by net.core.rmem_max; raise it to avoid kernel drops under load");
+
+    // After the bind: a second capture on the same port stops above, before
+    // it could touch the files of the running one.
+    recover_leftovers(".", options_.nesting, log);
 
     std::optional<PidFile> pid_file;
     if (!options_.foreground && options_.pid_file) {

@@ -72,7 +72,7 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
 
 }  // namespace
 
-std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir,
+std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesting,
                                              const std::function<void(const std::string&)>& log) {
     std::vector<RecoveredFile> results;
     std::error_code ec;
@@ -87,7 +87,11 @@ std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir,
         if (ec) break;
         if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
         const auto name = flowfile::parse_file_name(it->path().filename().string());
-        if (name && name->in_progress) leftovers.emplace_back(it->path(), *name);
+        if (!name || !name->in_progress) continue;
+        if (fs::relative(it->path(), work_dir, ec).generic_string() !=
+            flowfile::nest_path(*name, nesting))
+            continue;
+        leftovers.emplace_back(it->path(), *name);
     }
     for (const auto& [path, name] : leftovers) {
         if (in_use(path)) continue;

@@ -22,14 +22,16 @@ struct RecoveredFile {
     bool recovered = false;
 };
 
-// Walks `work_dir` (no symlinks followed) for tmp- files with flow file names.
+// Walks `work_dir` (no symlinks followed) for tmp- files with flow file names
+// at exactly the place this capture's nesting level (-N) would have put them:
+// anything else in the tree (copies, other tools' files) is not ours to touch.
 // Files locked by a live writer are left alone.  Each leftover is read to its
 // end, its flows are written to a new file with the same header and the DONE
 // flag (capture end = the leftover's modification time), which is synced and
 // renamed to the ft- name; only then is the tmp- file removed.  A leftover
 // whose ft- name already exists, or that cannot be read or written, is kept
 // and reported.  Never throws for one bad file.
-std::vector<RecoveredFile> recover_leftovers(const std::filesystem::path& work_dir,
+std::vector<RecoveredFile> recover_leftovers(const std::filesystem::path& work_dir, int nesting,
                                              const std::function<void(const std::string&)>& log);
 
 }  // namespace capture

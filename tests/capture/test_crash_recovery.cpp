@@ -68,7 +68,9 @@ TEST_CASE("a leftover tmp- file becomes a finished ft- file with every flow",
     ::utime(tmp.c_str(), &times);
 
     log_lines.clear();
-    const auto results = capture::recover_leftovers(dir.path(), remember);
+    // Not where -N 0 would have written it: left alone.
+    CHECK(capture::recover_leftovers(dir.path(), 0, remember).empty());
+    const auto results = capture::recover_leftovers(dir.path(), 3, remember);
     REQUIRE(results.size() == 1);
     CHECK(results[0].recovered);
     CHECK(results[0].flows == 5000);
@@ -98,7 +100,7 @@ TEST_CASE("a tmp- file a live writer holds is left alone", "[capture][recovery]"
     live->write(flows(10));
     live->flush();
     log_lines.clear();
-    CHECK(capture::recover_leftovers(dir.path(), remember).empty());
+    CHECK(capture::recover_leftovers(dir.path(), 0, remember).empty());
     CHECK(fs::exists(p));
     live->finish({});
 }
@@ -108,7 +110,7 @@ TEST_CASE("a leftover whose ft- name exists is kept and reported", "[capture][re
     const fs::path tmp = leave_tmp(dir.path(), flows(10), 6);
     flowkeep_test::spit(dir / "ft-v05.2009-10-15.153110+0000", {1, 2, 3});
     log_lines.clear();
-    const auto results = capture::recover_leftovers(dir.path(), remember);
+    const auto results = capture::recover_leftovers(dir.path(), 0, remember);
     REQUIRE(results.size() == 1);
     CHECK_FALSE(results[0].recovered);
     CHECK(fs::exists(tmp));
@@ -123,7 +125,7 @@ TEST_CASE("a leftover with an unreadable header is kept", "[capture][recovery]")
     const fs::path tmp = dir / "tmp-v05.2009-10-15.153110+0000";
     flowkeep_test::spit(tmp, {0xcf, 0x11, 1, 3});
     log_lines.clear();
-    const auto results = capture::recover_leftovers(dir.path(), remember);
+    const auto results = capture::recover_leftovers(dir.path(), 0, remember);
     REQUIRE(results.size() == 1);
     CHECK_FALSE(results[0].recovered);
     CHECK(fs::exists(tmp));
@@ -140,7 +142,7 @@ TEST_CASE("a torn compressed leftover keeps what was flushed", "[capture][recove
     bytes.insert(bytes.end(), {0x12, 0x34, 0x56});
     flowkeep_test::spit(tmp, bytes);
     log_lines.clear();
-    const auto results = capture::recover_leftovers(dir.path(), remember);
+    const auto results = capture::recover_leftovers(dir.path(), 0, remember);
     REQUIRE(results.size() == 1);
     CHECK(results[0].recovered);
     CHECK(read_all(dir / "ft-v05.2009-10-15.153110+0000") == recs);
