@@ -47,7 +47,7 @@ bool Archiver::accept(const FlowBatch& batch, WallTime now) {
         }
     } catch (const flowfile::Error& e) {
         // The writer keeps what it accepted; stop taking more until it drains.
-        ++write_errors_;
+        note_error(e.what());
         if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
         blocked_ = true;
     }
@@ -71,7 +71,7 @@ void Archiver::tick(WallTime now) {
         try {
             writer_->flush();
         } catch (const flowfile::Error& e) {
-            ++write_errors_;
+            note_error(e.what());
             log_(std::string(e.what()) + "; holding data until it can be written");
             blocked_ = true;
         }
@@ -96,6 +96,11 @@ int Archiver::level_for_now() const {
     if (settings_.engine == flowfile::CompressionEngine::igzip) return -1;
     const int configured = settings_.compression_level < 0 ? 6 : settings_.compression_level;
     return catching_up_ ? 1 : configured;
+}
+
+void Archiver::note_error(const std::string& message) {
+    ++write_errors_;
+    last_error_ = message;
 }
 
 void Archiver::rotate(WallTime now) {
@@ -138,7 +143,7 @@ bool Archiver::open_file(WallTime now) {
              .exclusive_lock = true,
              .engine = settings_.engine});
     } catch (const flowfile::Error& e) {
-        ++write_errors_;
+        note_error(e.what());
         if (!blocked_) log_(std::string(e.what()) + "; retrying");
         blocked_ = true;
         return false;
@@ -163,7 +168,7 @@ bool Archiver::close_file(WallTime now, bool final_close) {
                          .corrupt_packets = counters_.corrupt_packets,
                          .seq_resets = counters_.seq_resets});
     } catch (const flowfile::Error& e) {
-        ++write_errors_;
+        note_error(e.what());
         if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
         blocked_ = true;
         return false;
@@ -182,7 +187,7 @@ bool Archiver::close_file(WallTime now, bool final_close) {
     if (ec) {
         // The data is complete in the tmp- file; readers and recovery accept it.
         log_("rename(" + current_path_.string() + "): " + ec.message());
-        ++write_errors_;
+        note_error("rename(" + current_path_.string() + "): " + ec.message());
     }
     ++files_finished_;
     counters_ = {};

@@ -82,6 +82,8 @@ class Archiver {
     const std::string& current_file() const { return current_relative_; }
     std::uint64_t files_finished() const { return files_finished_; }
     std::uint64_t write_errors() const { return write_errors_; }
+    // The latest write problem, one line; empty when none happened.
+    const std::string& last_error() const { return last_error_; }
 
   private:
     bool open_file(WallTime now);
@@ -90,6 +92,7 @@ class Archiver {
     void run_post_rotate(const std::string& relative_path);
     void reap_children();
     int level_for_now() const;
+    void note_error(const std::string& message);
 
     ArchiverSettings settings_;
     LogFn log_;
@@ -106,6 +109,7 @@ class Archiver {
     bool catching_up_ = false;
     std::uint64_t files_finished_ = 0;
     std::uint64_t write_errors_ = 0;
+    std::string last_error_;
     std::vector<flowfile::ExpiryEntry> expiry_list_;
     bool expiry_scanned_ = false;
 };

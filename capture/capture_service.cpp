@@ -166,9 +166,10 @@ class ReceivingThread {
     std::chrono::steady_clock::time_point kernel_drops_logged_at_{};
 };
 
-void write_status_file(const std::string& path, const CaptureCounters& c, const Archiver& a,
+// Returns false when the file could not be written.
+bool write_status_file(const std::string& path, const CaptureCounters& c, const Archiver& a,
                        std::int64_t startup) {
-    if (path.empty()) return;
+    if (path.empty()) return true;
     const std::string staging = path + ".new";
     {
         std::ofstream out(staging, std::ios::trunc);
@@ -187,9 +188,12 @@ void write_status_file(const std::string& path, const CaptureCounters& c, const 
             << "files_finished=" << a.files_finished() << '\n'
             << "write_errors=" << a.write_errors() << '\n'
             << "catch_up_episodes=" << c.catch_up_episodes.load() << '\n'
-            << "disk_blocked=" << (a.blocked() ? 1 : 0) << '\n';
+            << "disk_blocked=" << (a.blocked() ? 1 : 0) << '\n'
+            << "last_error=" << a.last_error() << '\n';
+        out.close();
+        if (!out) return false;
     }
-    std::rename(staging.c_str(), path.c_str());
+    return std::rename(staging.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace
@@ -231,13 +235,8 @@ int CaptureService::run() {
     settings.export_version = options_.export_version;
     settings.byte_order = options_.byte_order;
     settings.compression_level = options_.compression_level;
-    if (options_.fast && options_.compression_level != 0) {
-        if (!flowfile::igzip_available()) {
-            log("--fast: this build has no ISA-L igzip (install libisal-dev and rebuild)");
-            return 1;
-        }
-        settings.engine = flowfile::CompressionEngine::igzip;
-    }
+    if (options_.fast && options_.compression_level != 0)
+        settings.engine = flowfile::CompressionEngine::igzip;  // main checked it is built in
     settings.comment = options_.comment;
     settings.hostname = local_hostname();
     settings.rotations = options_.rotations;
@@ -246,13 +245,7 @@ int CaptureService::run() {
     settings.expiry_dry_run = options_.debug_level != 0;
     settings.post_rotate_program = options_.post_rotate_program.value_or("");
     Archiver archiver(settings, log);
-    archiver.start_expiry();
 
-    if (options_.listen.multicast()) {
-        log("multicast capture (" + options_.listen.remote.str() +
-            ") is not supported yet; give a unicast local address");
-        return 1;
-    }
     std::optional<UdpReceiver> rx;
     try {
         rx.emplace(options_.listen.bind_address().str(), options_.listen.port,
@@ -270,6 +263,8 @@ int CaptureService::run() {
     // After the bind: a second capture on the same port stops above, before
     // it could touch the files of the running one.
     recover_leftovers(".", options_.nesting, log);
+    // Expiry scans after recovery, so it lists the recovered ft- files.
+    archiver.start_expiry();
 
     std::optional<PidFile> pid_file;
     if (!options_.foreground && options_.pid_file) {
@@ -294,6 +289,7 @@ int CaptureService::run() {
 
     std::unique_ptr<FlowBatch> pending;
     double last_status = 0;
+    bool status_file_ok = true;
     double queue_empty_since = wall_now();
     while (stop_signal == 0) {
         // Falling behind: trade some file size for speed rather than drop
@@ -326,7 +322,10 @@ int CaptureService::run() {
         const double now = wall_now();
         archiver.tick(now);
         if (now - last_status >= 1.0) {
-            write_status_file(options_.status_file, counters_, archiver, startup);
+            const bool written = write_status_file(options_.status_file, counters_, archiver, startup);
+            if (!written && status_file_ok)
+                log("cannot write status file " + options_.status_file + ": " + std::strerror(errno));
+            status_file_ok = written;
             last_status = now;
         }
     }

@@ -15,6 +15,7 @@
 
 #include "capture_service.hpp"
 #include "config_file.hpp"
+#include "flowfile/writer.hpp"
 #include "daemon_log.hpp"
 #include "options.hpp"
 #include "version.hpp"
@@ -110,6 +111,11 @@ int main(int argc, char* argv[]) {
             break;
     }
 
+    if (options.fast && options.compression_level != 0 && !flowfile::igzip_available()) {
+        std::fprintf(stderr, "flow-capture: --fast: this build has no ISA-L igzip (install "
+                             "libisal-dev and rebuild)\n");
+        return 1;
+    }
     capture::DaemonLog log("flow-capture");
     capture::install_signal_flags();
     if (!options.foreground) {

@@ -293,6 +293,13 @@ const OptionRow option_rows[] = {
      "compress with ISA-L igzip instead of zlib: about a tenth of the CPU for files about 10% "
      "larger, still ordinary flow-tools files; no effect with -z 0",
      [](CaptureOptions& o, const std::string&, const std::string&) { o.fast = true; }},
+    {"config", "FILE", Group::flowkeep,
+     "start one capture per line of FILE (flow-capture.conf: each line the arguments of one "
+     "flow-capture); must be the only option",
+     [](CaptureOptions&, const std::string&, const std::string& v) {
+         throw OptionError("--config " + v +
+                           ": must be the only argument (flow-capture --config FILE)");
+     }},
     {"help", nullptr, Group::flowkeep, "print this text to stdout and exit",
      [](CaptureOptions& o, const std::string&, const std::string&) {
          o.request = CaptureOptions::Request::usage_on_stdout;
@@ -458,6 +465,16 @@ CaptureOptions parse_arguments(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
         throw OptionError(e.what());
     }
+    // Refused here, before any fork or file is touched, rather than capturing
+    // something other than what was asked for.
+    if (options.listen.multicast())
+        throw OptionError(positional.front() +
+                          ": multicast capture is not supported by flowkeep; give a unicast "
+                          "address");
+    if (const auto exporter = options.listen.required_exporter(); exporter && !exporter->is_ipv4())
+        throw OptionError(positional.front() +
+                          ": an IPv6 remoteip filter is not supported (NetFlow v1/v5/v7 records "
+                          "hold IPv4 exporter addresses only)");
     return options;
 }
 
@@ -495,6 +512,7 @@ std::string usage_text(const std::string& program_name) {
         "[--status-file PATH]",
         "[--receive-buffer BYTES]",
         "[--fast]",
+        "[--config FILE]",
         "[--help]",
         "[--version]",
         "-w workdir localip/remoteip/port",
@@ -515,8 +533,8 @@ std::string usage_text(const std::string& program_name) {
         << "\n"
         << "localip/remoteip/port[/ttl]: bind localip (0 = every address; IPv4 or IPv6),\n"
         << "accept datagrams only from remoteip (0 = any exporter), on UDP port (default\n"
-        << "9991).  A multicast remoteip is joined instead; localip is then its source\n"
-        << "(0 = any).  Short dotted addresses are left-aligned: 10 = 10.0.0.0.\n"
+        << "9991).  Multicast and IPv6 remoteip filters are refused.  Short dotted\n"
+        << "addresses are left-aligned: 10 = 10.0.0.0.\n"
         << "\n";
     for (Group g : {Group::flow_tools, Group::compatibility, Group::refused, Group::flowkeep}) {
         // Boost pads wrapped descriptions with a trailing blank; drop it so

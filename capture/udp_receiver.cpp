@@ -1,6 +1,7 @@
 #include "udp_receiver.hpp"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -34,9 +35,24 @@ UdpReceiver::UdpReceiver(const std::string& local_address, std::uint16_t port, i
         v4.sin_addr.s_addr = htonl(INADDR_ANY);
     } else if (::inet_pton(AF_INET, local_address.c_str(), &v4.sin_addr) == 1) {
         v4.sin_family = AF_INET;
-    } else if (::inet_pton(AF_INET6, local_address.c_str(), &v6.sin6_addr) == 1) {
+    } else if (const auto percent = local_address.find('%');
+               ::inet_pton(AF_INET6, local_address.substr(0, percent).c_str(), &v6.sin6_addr) ==
+               1) {
         v6.sin6_family = AF_INET6;
         ipv6 = true;
+        // A link-local address needs its interface: "fe80::1%eth0" or "%2".
+        if (percent != std::string::npos) {
+            const std::string scope = local_address.substr(percent + 1);
+            unsigned index = ::if_nametoindex(scope.c_str());
+            if (index == 0 && !scope.empty() &&
+                scope.find_first_not_of("0123456789") == std::string::npos)
+                index = static_cast<unsigned>(std::stoul(scope));
+            if (index == 0) {
+                errno = ENODEV;
+                fail("bad interface in local address " + local_address);
+            }
+            v6.sin6_scope_id = index;
+        }
     } else {
         errno = EINVAL;
         fail("bad local address " + local_address);

@@ -280,10 +280,19 @@ TEST_CASE("localip/remoteip/port", "[capture][options][address]") {
     SECTION("a host name is resolved to its first IPv4 address") {
         CHECK(parse_listen_address("localhost/0/9995").local.str() == "127.0.0.1");
     }
-    SECTION("on the command line") {
-        const auto o = parse_arguments({"-w", "/flows", "::/2001:db8::9/2055"});
+    SECTION("on the command line, an IPv6 local address") {
+        const auto o = parse_arguments({"-w", "/flows", "::1/0/2055"});
         CHECK(o.listen.port == 2055);
-        CHECK(o.listen.required_exporter()->str() == "2001:db8::9");
+        CHECK(o.listen.bind_address().str() == "::1");
+        CHECK_FALSE(o.listen.required_exporter());
+    }
+    SECTION("the daemon refuses what it would not honour: multicast, IPv6 exporter filters") {
+        CHECK_THROWS_WITH(parse_arguments({"-w", "/flows", "0/239.1.2.3/9995"}),
+                          "0/239.1.2.3/9995: multicast capture is not supported by flowkeep; "
+                          "give a unicast address");
+        CHECK_THROWS_WITH(parse_arguments({"-w", "/flows", "::/2001:db8::9/2055"}),
+                          "::/2001:db8::9/2055: an IPv6 remoteip filter is not supported "
+                          "(NetFlow v1/v5/v7 records hold IPv4 exporter addresses only)");
     }
 }
 

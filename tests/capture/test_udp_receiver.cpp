@@ -78,3 +78,24 @@ TEST_CASE("a port in use is reported with the address", "[capture][receiver]") {
     CHECK_THROWS_WITH(capture::UdpReceiver("not-an-address", 9995, 1 << 16),
                       Catch::StartsWith("bad local address not-an-address"));
 }
+
+TEST_CASE("an IPv6 local address is bound and receives", "[capture][receiver]") {
+    capture::UdpReceiver rx("::1", 0, 1 << 16);
+    const int fd = ::socket(AF_INET6, SOCK_DGRAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in6 dst{};
+    dst.sin6_family = AF_INET6;
+    dst.sin6_port = htons(rx.port());
+    ::inet_pton(AF_INET6, "::1", &dst.sin6_addr);
+    const std::uint8_t payload[3] = {9, 8, 7};
+    REQUIRE(::sendto(fd, payload, 3, 0, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 3);
+    ::close(fd);
+    std::size_t got = 0;
+    rx.receive(1000ms, [&](const capture::ReceivedDatagram& d) {
+        got = d.bytes.size();
+        CHECK(d.source_ipv4 == 0);  // v5 records cannot hold an IPv6 exporter
+    });
+    CHECK(got == 3);
+    CHECK_THROWS_WITH(capture::UdpReceiver("fe80::1%no-such-if0", 0, 1 << 16),
+                      Catch::StartsWith("bad interface in local address fe80::1%no-such-if0"));
+}
