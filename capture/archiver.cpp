@@ -2,6 +2,7 @@
 
 #include <spawn.h>
 #include <sys/wait.h>
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -37,6 +38,11 @@ bool Archiver::accept(const FlowBatch& batch, WallTime now) {
     }
     if (version_ == 0) version_ = batch.export_version;
     if (!writer_ && !open_file(now)) return false;
+    // Blocked (disk full): the writer already holds what it could not write;
+    // taking more would grow memory without bound and hide the loss.  The
+    // caller keeps the batch, the queue fills, the receiver counts its drops;
+    // tick() retries.  After a failed close the writer takes no records at all.
+    if (blocked_) return false;
 
     counters_.add(batch.counters);
     try {
@@ -123,6 +129,8 @@ bool Archiver::open_file(WallTime now) {
     const flowfile::FileName name = flowfile::file_name_at(created, version_);
     const std::string relative = flowfile::nest_path(name, settings_.nesting);
     const std::filesystem::path path = settings_.work_dir / relative;
+    std::error_code exists_ec;
+    const bool existed = std::filesystem::exists(path, exists_ec);
     try {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
@@ -143,6 +151,11 @@ bool Archiver::open_file(WallTime now) {
              .exclusive_lock = true,
              .engine = settings_.engine});
     } catch (const flowfile::Error& e) {
+        // A file this attempt created but could not write the header into
+        // (disk full) is empty or cut, unreadable; the retry in the next
+        // second takes another name, so it would stay behind, one a second.
+        // A file that existed (e.g. locked by another capture) is not ours.
+        if (!existed) std::filesystem::remove(path, exists_ec);
         note_error(e.what());
         if (!blocked_) log_(std::string(e.what()) + "; retrying");
         blocked_ = true;
@@ -171,6 +184,10 @@ bool Archiver::close_file(WallTime now, bool final_close) {
         note_error(e.what());
         if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
         blocked_ = true;
+        // The zlib stream may already be ended: the file takes no more
+        // records, so tick() must finish it as soon as it drains, also when
+        // the close was a SIGHUP and not the rotation time.
+        next_rotation_ = std::min(next_rotation_, now);
         return false;
     }
     const std::uint64_t size = writer_->bytes_written();

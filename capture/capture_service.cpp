@@ -109,11 +109,18 @@ class ReceivingThread {
                     counters_.queue_dropped_flows.fetch_add(
                         static_cast<std::uint64_t>(d.bytes[2]) << 8 | d.bytes[3],
                         std::memory_order_relaxed);
-                if (!dropping_) log_("writer behind: dropping datagrams (counted)");
-                dropping_ = true;
+                if (dropping_since_ == 0)
+                    log_(
+                        "writer not keeping up (disk full or too slow): dropping datagrams, "
+                        "counted");
+                ++dropping_since_;
                 return;
             }
-            dropping_ = false;
+            if (dropping_since_ != 0) {
+                log_("writer keeping up again: " + std::to_string(dropping_since_) +
+                     " datagrams dropped meanwhile");
+                dropping_since_ = 0;
+            }
             batch_started_ = std::chrono::steady_clock::now();
         }
         const Datagram datagram{.bytes = d.bytes,
@@ -161,7 +168,7 @@ class ReceivingThread {
     CaptureCounters& counters_;
     std::unique_ptr<FlowBatch> batch_;
     std::chrono::steady_clock::time_point batch_started_;
-    bool dropping_ = false;
+    std::uint64_t dropping_since_ = 0;  // datagrams dropped in the current episode
     std::uint64_t kernel_drops_logged_ = 0;
     std::chrono::steady_clock::time_point kernel_drops_logged_at_{};
 };
@@ -322,9 +329,11 @@ int CaptureService::run() {
         const double now = wall_now();
         archiver.tick(now);
         if (now - last_status >= 1.0) {
-            const bool written = write_status_file(options_.status_file, counters_, archiver, startup);
+            const bool written =
+                write_status_file(options_.status_file, counters_, archiver, startup);
             if (!written && status_file_ok)
-                log("cannot write status file " + options_.status_file + ": " + std::strerror(errno));
+                log("cannot write status file " + options_.status_file + ": " +
+                    std::strerror(errno));
             status_file_ok = written;
             last_status = now;
         }

@@ -1,0 +1,211 @@
+#include "capture_status.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+namespace capture {
+
+namespace {
+
+// key=value lines; a later line with the same key wins.
+std::map<std::string, std::string, std::less<>> key_values(std::string_view text) {
+    std::map<std::string, std::string, std::less<>> out;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        std::string_view line = text.substr(0, end);
+        text.remove_prefix(std::min(end + 1, text.size()));
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+        const std::size_t eq = line.find('=');
+        if (eq == std::string_view::npos || eq == 0)
+            throw std::runtime_error("line " + std::to_string(line_number) + " is not key=value");
+        out.insert_or_assign(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
+    }
+    return out;
+}
+
+template <typename Number>
+Number number_of(const std::map<std::string, std::string, std::less<>>& kv, std::string_view key,
+                 bool required) {
+    const auto it = kv.find(key);
+    if (it == kv.end()) {
+        if (required) throw std::runtime_error("no " + std::string(key) + "= line");
+        return 0;
+    }
+    Number value{};
+    const std::string& text = it->second;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size())
+        throw std::runtime_error(std::string(key) + "=" + text + " is not a number");
+    return value;
+}
+
+// The text part of the line must stay one line and must not contain the
+// perfdata separator; file names and error messages come from outside.
+std::string printable(std::string text) {
+    for (char& c : text) {
+        if (c == '|') c = '/';
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    return text;
+}
+
+std::string seconds_text(std::int64_t s) {
+    return std::to_string(s) + " s";
+}
+
+}  // namespace
+
+CaptureStatus parse_capture_status(std::string_view text) {
+    const auto kv = key_values(text);
+    CaptureStatus s;
+    s.pid = number_of<std::int64_t>(kv, "pid", true);
+    s.updated = number_of<std::int64_t>(kv, "updated", true);
+    s.started = number_of<std::int64_t>(kv, "started", true);
+    s.last_flow = number_of<std::int64_t>(kv, "last_flow", true);
+    s.flows = number_of<std::uint64_t>(kv, "flows", true);
+    s.last_datagram = number_of<std::int64_t>(kv, "last_datagram", false);
+    s.datagrams = number_of<std::uint64_t>(kv, "datagrams", false);
+    s.corrupt_packets = number_of<std::uint64_t>(kv, "corrupt_packets", false);
+    s.queue_dropped_datagrams = number_of<std::uint64_t>(kv, "queue_dropped_datagrams", false);
+    s.queue_dropped_flows = number_of<std::uint64_t>(kv, "queue_dropped_flows", false);
+    s.kernel_drops = number_of<std::uint64_t>(kv, "kernel_drops", false);
+    s.files_finished = number_of<std::uint64_t>(kv, "files_finished", false);
+    s.write_errors = number_of<std::uint64_t>(kv, "write_errors", false);
+    s.disk_blocked = number_of<std::uint64_t>(kv, "disk_blocked", false) != 0;
+    if (const auto it = kv.find("current_file"); it != kv.end()) s.current_file = it->second;
+    if (const auto it = kv.find("last_error"); it != kv.end()) s.last_error = it->second;
+    return s;
+}
+
+std::string_view state_name(CheckState state) {
+    switch (state) {
+        case CheckState::ok:
+            return "OK";
+        case CheckState::warning:
+            return "WARNING";
+        case CheckState::critical:
+            return "CRITICAL";
+        case CheckState::unknown:
+            break;
+    }
+    return "UNKNOWN";
+}
+
+DropMark drop_mark_of(const CaptureStatus& s) {
+    return {.pid = s.pid,
+            .started = s.started,
+            .queue_dropped_flows = s.queue_dropped_flows,
+            .kernel_drops = s.kernel_drops};
+}
+
+std::string format_drop_mark(const DropMark& m) {
+    return "pid=" + std::to_string(m.pid) + "\nstarted=" + std::to_string(m.started) +
+           "\nqueue_dropped_flows=" + std::to_string(m.queue_dropped_flows) +
+           "\nkernel_drops=" + std::to_string(m.kernel_drops) + "\n";
+}
+
+std::optional<DropMark> parse_drop_mark(std::string_view text) {
+    try {
+        const auto kv = key_values(text);
+        return DropMark{
+            .pid = number_of<std::int64_t>(kv, "pid", true),
+            .started = number_of<std::int64_t>(kv, "started", true),
+            .queue_dropped_flows = number_of<std::uint64_t>(kv, "queue_dropped_flows", true),
+            .kernel_drops = number_of<std::uint64_t>(kv, "kernel_drops", true)};
+    } catch (const std::runtime_error&) {
+        return std::nullopt;
+    }
+}
+
+CheckResult judge_capture_status(const CaptureStatus& s, bool process_alive, std::int64_t now,
+                                 const CheckLimits& limits,
+                                 const std::optional<DropMark>& previous) {
+    CheckState state = CheckState::ok;
+    std::vector<std::string> problems;
+    const auto raise = [&](CheckState at_least, std::string why) {
+        state = std::max(state, at_least);
+        problems.push_back(std::move(why));
+    };
+
+    const bool any_flow = s.last_flow > 0;
+    // A clock stepped back must not produce negative ages.
+    const std::int64_t flow_age =
+        std::max<std::int64_t>(0, now - (any_flow ? s.last_flow : s.started));
+
+    if (!process_alive) {
+        raise(CheckState::critical,
+              "flow-capture (pid " + std::to_string(s.pid) + ") is not running");
+    } else {
+        // Only a live daemon's figures are worth judging further: a dead
+        // one's are frozen at its last rewrite.
+        const std::int64_t status_age = now - s.updated;
+        if (status_age > limits.stale_seconds)
+            raise(CheckState::critical,
+                  "status file not rewritten for " + seconds_text(status_age) + " (hung?)");
+        if (flow_age >= limits.critical_seconds)
+            raise(CheckState::critical, "no flow for " + seconds_text(flow_age) + " (critical at " +
+                                            seconds_text(limits.critical_seconds) + ")");
+        else if (flow_age >= limits.warning_seconds)
+            raise(CheckState::warning, "no flow for " + seconds_text(flow_age) + " (warning at " +
+                                           seconds_text(limits.warning_seconds) + ")");
+        if (s.disk_blocked)
+            raise(CheckState::warning,
+                  "writing blocked, flows held in memory" +
+                      (s.last_error.empty() ? std::string() : " (" + s.last_error + ")"));
+        if (previous && previous->pid == s.pid && previous->started == s.started) {
+            const std::uint64_t queue = s.queue_dropped_flows > previous->queue_dropped_flows
+                                            ? s.queue_dropped_flows - previous->queue_dropped_flows
+                                            : 0;
+            const std::uint64_t kernel = s.kernel_drops > previous->kernel_drops
+                                             ? s.kernel_drops - previous->kernel_drops
+                                             : 0;
+            if (queue > 0 || kernel > 0)
+                raise(CheckState::warning,
+                      "dropped since the last check: " + std::to_string(queue) +
+                          " flows (queue), " + std::to_string(kernel) + " datagrams (kernel)");
+        }
+    }
+
+    std::string summary = any_flow ? "last flow " + seconds_text(flow_age) + " ago"
+                                   : "no flow since the start " + seconds_text(flow_age) + " ago";
+    summary += s.current_file.empty() ? ", no file open" : ", file " + s.current_file;
+    summary += ", " + std::to_string(s.flows) + " flows, " + std::to_string(s.queue_dropped_flows) +
+               " dropped";
+    if (s.kernel_drops > 0)
+        summary += ", " + std::to_string(s.kernel_drops) + " datagrams dropped by the kernel";
+
+    std::string text;
+    for (const auto& p : problems) text += (text.empty() ? "" : "; ") + p;
+    text += (text.empty() ? "" : ": ") + summary;
+
+    // Nagios perfdata: 'c' marks counters that only grow (graphs show rates).
+    const std::string perfdata =
+        "last_flow_age=" + std::to_string(flow_age) + "s;" +
+        std::to_string(limits.warning_seconds) + ";" + std::to_string(limits.critical_seconds) +
+        ";0 flows=" + std::to_string(s.flows) + "c datagrams=" + std::to_string(s.datagrams) +
+        "c dropped_flows=" + std::to_string(s.queue_dropped_flows) +
+        "c kernel_drops=" + std::to_string(s.kernel_drops) +
+        "c corrupt_packets=" + std::to_string(s.corrupt_packets) +
+        "c write_errors=" + std::to_string(s.write_errors) + "c";
+    return {state, "FLOWKEEP " + std::string(state_name(state)) + " - " + printable(text) + " | " +
+                       perfdata};
+}
+
+CheckResult missing_status_result(const std::string& path) {
+    return {CheckState::critical,
+            "FLOWKEEP CRITICAL - no status file " + printable(path) +
+                ": flow-capture is not running (or runs without --status-file)"};
+}
+
+CheckResult unknown_result(const std::string& reason) {
+    return {CheckState::unknown, "FLOWKEEP UNKNOWN - " + printable(reason)};
+}
+
+}  // namespace capture
