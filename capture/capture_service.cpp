@@ -14,6 +14,7 @@
 #include "archiver.hpp"
 #include "batch_queue.hpp"
 #include "crash_recovery.hpp"
+#include "drop_episode.hpp"
 #include "pdu_decoder.hpp"
 #include "pdu_family.hpp"
 #include "pid_file.hpp"
@@ -76,14 +77,16 @@ class ReceivingThread {
           decoder_(settings, log),
           stat_clock_(stat_interval),
           startup_(startup),
-          log_(std::move(log)),
-          counters_(counters) {}
+          log_(log),
+          counters_(counters),
+          drops_(std::move(log)) {}
 
     void run(const std::atomic<bool>& stop) {
         while (!stop.load(std::memory_order_relaxed)) {
             rx_.receive(std::chrono::milliseconds(100),
                         [this](const ReceivedDatagram& d) { handle(d); });
             report_kernel_drops();
+            drops_.tick(std::chrono::steady_clock::now());
             if (batch_ && std::chrono::steady_clock::now() - batch_started_ >= batch_max_age)
                 hand_over();
             const std::time_t now = std::time(nullptr);
@@ -109,17 +112,8 @@ class ReceivingThread {
                     counters_.queue_dropped_flows.fetch_add(
                         static_cast<std::uint64_t>(d.bytes[2]) << 8 | d.bytes[3],
                         std::memory_order_relaxed);
-                if (dropping_since_ == 0)
-                    log_(
-                        "writer not keeping up (disk full or too slow): dropping datagrams, "
-                        "counted");
-                ++dropping_since_;
+                drops_.dropped(std::chrono::steady_clock::now());
                 return;
-            }
-            if (dropping_since_ != 0) {
-                log_("writer keeping up again: " + std::to_string(dropping_since_) +
-                     " datagrams dropped meanwhile");
-                dropping_since_ = 0;
             }
             batch_started_ = std::chrono::steady_clock::now();
         }
@@ -168,7 +162,7 @@ class ReceivingThread {
     CaptureCounters& counters_;
     std::unique_ptr<FlowBatch> batch_;
     std::chrono::steady_clock::time_point batch_started_;
-    std::uint64_t dropping_since_ = 0;  // datagrams dropped in the current episode
+    DropEpisode drops_;
     std::uint64_t kernel_drops_logged_ = 0;
     std::chrono::steady_clock::time_point kernel_drops_logged_at_{};
 };

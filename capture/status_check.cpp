@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -61,7 +62,8 @@ void declare_options(CLI::App& app, StatusCheckOptions& o) {
 }
 
 bool process_alive(std::int64_t pid) {
-    if (pid <= 0) return false;
+    // A pid beyond pid_t's range can only come from a damaged file.
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) return false;
     // EPERM: it exists but belongs to another user (the check may run as nagios).
     if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
     // A daemon that exited but was not reaped yet is a zombie: not running.
@@ -109,9 +111,19 @@ capture::CheckResult check(const StatusCheckOptions& o) {
     if (!o.state_file.empty()) {
         std::ofstream state(o.state_file, std::ios::trunc);
         state << capture::format_drop_mark(capture::drop_mark_of(status));
-        // A check that cannot remember would never warn about drops again.
-        if (!state.flush())
-            return capture::unknown_result("cannot write --state-file " + o.state_file);
+        // A check that cannot remember would never warn about drops again:
+        // say so, but never hide what was found about the daemon.
+        if (!state.flush()) {
+            const std::string note = "; cannot write --state-file " + o.state_file;
+            const std::size_t bar = result.line.find(" |");
+            result.line.insert(bar == std::string::npos ? result.line.size() : bar, note);
+            const std::string ok_prefix = "FLOWKEEP OK";
+            if (result.state == capture::CheckState::ok) {
+                result.state = capture::CheckState::warning;
+                if (result.line.rfind(ok_prefix, 0) == 0)
+                    result.line.replace(0, ok_prefix.size(), "FLOWKEEP WARNING");
+            }
+        }
     }
     return result;
 }
