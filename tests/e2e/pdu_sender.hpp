@@ -18,6 +18,19 @@
 
 namespace flowkeep_e2e {
 
+// A UDP port on 127.0.0.1 that was free a moment ago, for a capture to bind.
+inline std::uint16_t free_udp_port() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
 class PduSender {
   public:
     explicit PduSender(std::uint16_t port) : port_(port) {}

@@ -21,6 +21,7 @@
 
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
+using flowkeep_e2e::free_udp_port;
 using flowkeep_e2e::PduSender;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
@@ -29,18 +30,6 @@ namespace {
 
 constexpr std::uint32_t router_a = 0x7f000002;  // 127.0.0.2
 constexpr std::uint32_t router_b = 0x7f000003;  // 127.0.0.3
-
-std::uint16_t free_udp_port() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(0x7f000001);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 std::string listen_arg(std::uint16_t port, const std::string& remote = "0") {
     return "127.0.0.1/" + remote + "/" + std::to_string(port);
