@@ -18,21 +18,7 @@ class NetflowV6 final : public FixedLayoutFamily {
     // peer_nexthop (netflow-pdus.md §5.2): files hold zeros there.
     void decode(std::span<const std::uint8_t> pdu, std::uint32_t exporter,
                 std::uint16_t stored_version, std::span<flowfile::Record> out) const override {
-        const ExportClock clock = read_export_clock(pdu.data());
-        const std::uint8_t engine_id = pdu[engine_id_offset];
-        const bool routing = stores_routing(stored_version);
-        const std::uint8_t* rec = pdu.data() + v6_layout.header_size;
-        for (flowfile::Record& r : out) {
-            r = flowfile::Record{};
-            stamp(r, clock, exporter);
-            read_flow_core(rec, r);
-            read_v5_flags(rec, r);
-            if (routing) {
-                r.engine_type = engine_id;
-                read_v5_routing(rec, r);
-            }
-            rec += v6_layout.record_size;
-        }
+        decode_v5_style(pdu, v6_layout, {.engine_id_as_type = true}, exporter, stored_version, out);
     }
 };
 

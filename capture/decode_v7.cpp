@@ -20,23 +20,9 @@ class NetflowV7 final : public FixedLayoutFamily {
     // record's flags byte (36) and flags/drops (46) are not stored.
     void decode(std::span<const std::uint8_t> pdu, std::uint32_t exporter,
                 std::uint16_t stored_version, std::span<flowfile::Record> out) const override {
-        const ExportClock clock = read_export_clock(pdu.data());
-        const std::uint8_t engine_id = pdu[engine_id_offset];
-        const bool routing = stores_routing(stored_version);
-        const bool keeps_router_sc = stored_version == 7;
-        const std::uint8_t* rec = pdu.data() + v7_layout.header_size;
-        for (flowfile::Record& r : out) {
-            r = flowfile::Record{};
-            stamp(r, clock, exporter);
-            read_flow_core(rec, r);
-            read_v5_flags(rec, r);
-            if (routing) {
-                r.engine_type = engine_id;
-                read_v5_routing(rec, r);
-            }
-            if (keeps_router_sc) r.router_sc = be32(rec + router_sc_offset);
-            rec += v7_layout.record_size;
-        }
+        decode_v5_style(pdu, v7_layout,
+                        {.engine_id_as_type = true, .router_sc_offset = router_sc_offset}, exporter,
+                        stored_version, out);
     }
 };
 

@@ -96,6 +96,20 @@ struct FixedLayout {
 
 // verify()/summarize()/can_store_as() of v1, v5, v6 and v7, which differ
 // only in their layout and in how much flow-tools explains a failure.
+// How v5, v6 and v7 records (alike up to byte 48) differ when stored.
+struct V5StyleQuirks {
+    // v6/v7: flow-tools stores the header's engine_id as engine_type and
+    // leaves engine_id 0 (netflow-pdus.md §5.2); v5 copies both.
+    bool engine_id_as_type = false;
+    // v7: offset of router_sc in the record, kept only in v7 files.
+    std::size_t router_sc_offset = 0;
+};
+
+// The record loop of v5, v6 and v7 PDUs.
+void decode_v5_style(std::span<const std::uint8_t> pdu, const FixedLayout& layout,
+                     const V5StyleQuirks& quirks, std::uint32_t exporter,
+                     std::uint16_t stored_version, std::span<flowfile::Record> out);
+
 class FixedLayoutFamily : public PduFamily {
   public:
     // `explains_failures`: flow-tools logs why a v5 PDU is rejected and stays

@@ -8,6 +8,30 @@ namespace capture {
 
 namespace pdu {
 
+void decode_v5_style(std::span<const std::uint8_t> pdu, const FixedLayout& layout,
+                     const V5StyleQuirks& quirks, std::uint32_t exporter,
+                     std::uint16_t stored_version, std::span<flowfile::Record> out) {
+    const ExportClock clock = read_export_clock(pdu.data());
+    const std::uint8_t engine_type = pdu[engine_type_offset];
+    const std::uint8_t engine_id = pdu[engine_id_offset];
+    const bool routing = stores_routing(stored_version);
+    const bool keeps_router_sc = quirks.router_sc_offset != 0 && stored_version == 7;
+    const std::uint8_t* rec = pdu.data() + layout.header_size;
+    for (flowfile::Record& r : out) {
+        r = flowfile::Record{};
+        stamp(r, clock, exporter);
+        read_flow_core(rec, r);
+        read_v5_flags(rec, r);
+        if (routing) {
+            r.engine_type = quirks.engine_id_as_type ? engine_id : engine_type;
+            r.engine_id = quirks.engine_id_as_type ? 0 : engine_id;
+            read_v5_routing(rec, r);
+        }
+        if (keeps_router_sc) r.router_sc = be32(rec + quirks.router_sc_offset);
+        rec += layout.record_size;
+    }
+}
+
 bool FixedLayoutFamily::verify(std::span<const std::uint8_t> pdu, const LogSink& log) const {
     const std::uint16_t count = be16(pdu.data() + count_offset);
     if (count > layout_.max_records) {
