@@ -165,9 +165,8 @@ bool Archiver::open_file(WallTime now) {
         blocked_ = false;
         log_("writing " + relative + " again");
     }
+    current_name_ = name;
     current_relative_ = relative;
-    current_path_ = path;
-    current_start_ = created;
     last_created_ = created;
     last_flush_ = now;
     next_rotation_ = next_rotation_time(settings_.rotations, now);
@@ -193,18 +192,15 @@ bool Archiver::close_file(WallTime now, bool final_close) {
     const std::uint64_t size = writer_->bytes_written();
     writer_.reset();
 
-    const flowfile::FileName closed = flowfile::parse_file_name(current_path_.filename().string())
-                                          .value_or(flowfile::FileName{})
-                                          .closed();
-    const std::filesystem::path final_path = current_path_.parent_path() / closed.str();
+    const std::filesystem::path tmp_path = settings_.work_dir / current_relative_;
     const std::string final_relative =
-        (std::filesystem::path(current_relative_).parent_path() / closed.str()).string();
+        flowfile::nest_path(current_name_.closed(), settings_.nesting);
     std::error_code ec;
-    std::filesystem::rename(current_path_, final_path, ec);
+    std::filesystem::rename(tmp_path, settings_.work_dir / final_relative, ec);
     if (ec) {
         // The data is complete in the tmp- file; readers and recovery accept it.
-        log_("rename(" + current_path_.string() + "): " + ec.message());
-        note_error("rename(" + current_path_.string() + "): " + ec.message());
+        log_("rename(" + tmp_path.string() + "): " + ec.message());
+        note_error("rename(" + tmp_path.string() + "): " + ec.message());
     }
     ++files_finished_;
     counters_ = {};
@@ -218,7 +214,9 @@ bool Archiver::close_file(WallTime now, bool final_close) {
                                             : (settings_.work_dir / final_relative).string();
         if (expiry_scanned_)
             expiry_list_.push_back(
-                {.path = expiry_path, .size = size, .capture_start = current_start_});
+                {.path = expiry_path,
+                 .size = size,
+                 .capture_start = static_cast<std::uint32_t>(current_name_.creation_time())});
         // flow-capture never expires at exit: the files of the last run stay.
         if (!final_close) run_expiry();
         if (!settings_.post_rotate_program.empty()) run_post_rotate(final_relative);

@@ -98,9 +98,8 @@ class Archiver {
     LogFn log_;
     std::uint16_t version_ = 0;
     std::unique_ptr<flowfile::Writer> writer_;
-    std::string current_relative_;
-    std::filesystem::path current_path_;
-    std::uint32_t current_start_ = 0;
+    flowfile::FileName current_name_;  // of the open file (tmp-)
+    std::string current_relative_;     // its path below work_dir
     std::uint32_t last_created_ = 0;
     WallTime next_rotation_ = 0;
     WallTime last_flush_ = 0;

@@ -23,7 +23,6 @@ class NetflowV1 final : public FixedLayoutFamily {
         const bool output_lost = stored_version != 1 && stored_version != 1005;
         const std::uint8_t* rec = pdu.data() + v1_layout.header_size;
         for (flowfile::Record& r : out) {
-            r = flowfile::Record{};
             stamp(r, clock, exporter);
             read_flow_core(rec, r);
             r.prot = rec[38];

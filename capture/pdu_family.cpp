@@ -18,7 +18,6 @@ void decode_v5_style(std::span<const std::uint8_t> pdu, const FixedLayout& layou
     const bool keeps_router_sc = quirks.router_sc_offset != 0 && stored_version == 7;
     const std::uint8_t* rec = pdu.data() + layout.header_size;
     for (flowfile::Record& r : out) {
-        r = flowfile::Record{};
         stamp(r, clock, exporter);
         read_flow_core(rec, r);
         read_v5_flags(rec, r);

@@ -49,7 +49,10 @@ class PduFamily {
     // Writes out.size() (== summary count) records of a verified PDU, already
     // shaped as `stored_version` keeps them: fields that version lacks are
     // zero and flow-tools' translation quirks are applied (§5.2, §5.3).
-    // `exporter` (host order) becomes every record's exaddr.
+    // `exporter` (host order) becomes every record's exaddr.  `out` arrives
+    // value-initialised (the Decoder grows its vector with resize), so only
+    // the fields the PDU fills are written: zeroing again per record would
+    // cost the receive path for nothing.
     virtual void decode(std::span<const std::uint8_t> pdu, std::uint32_t exporter,
                         std::uint16_t stored_version, std::span<flowfile::Record> out) const = 0;
 };

@@ -14,33 +14,11 @@
 
 #include "flowfile/archive.hpp"
 #include "rotation_schedule.hpp"
+#include "support/time_zone.hpp"
 
 using capture::RotationSchedule;
 
 namespace {
-
-// Sets TZ for one test and puts the old value back, so tests can run in any
-// order in one process.
-class ScopedTimeZone {
-  public:
-    explicit ScopedTimeZone(const char* zone) {
-        if (const char* old = std::getenv("TZ")) old_ = old;
-        setenv("TZ", zone, 1);
-        tzset();
-    }
-    ~ScopedTimeZone() {
-        if (old_)
-            setenv("TZ", old_->c_str(), 1);
-        else
-            unsetenv("TZ");
-        tzset();
-    }
-    ScopedTimeZone(const ScopedTimeZone&) = delete;
-    ScopedTimeZone& operator=(const ScopedTimeZone&) = delete;
-
-  private:
-    std::optional<std::string> old_;
-};
 
 // Unix seconds of a UTC date and time.
 double utc(int year, int month, int day, int hour, int minute, double second) {
@@ -142,7 +120,7 @@ void check_run_follows_schedule(const std::vector<CapturedFile>& files, int rota
 }
 
 void check_layout_run(const std::string& run, const char* zone, bool with_headers) {
-    ScopedTimeZone tz(zone);
+    flowkeep_test::ScopedTimeZone tz(zone);
     const std::string base = std::string(FLOWKEEP_TEST_DATA) + "/layout/" + run;
     const auto ends = with_headers ? header_ends(lines_of(base + ".headers.txt"))
                                    : std::map<std::string, double>{};
@@ -182,7 +160,7 @@ TEST_CASE("rotations per day are 0..1439 and a bad value is named", "[capture][r
 }
 
 TEST_CASE("rotation boundaries of -n 100 in the layout runs (CASE.md)", "[capture][rotation]") {
-    ScopedTimeZone tz("UTC");
+    flowkeep_test::ScopedTimeZone tz("UTC");
     const RotationSchedule s(100);
     // Started at 23:40:10; each next file opens 1-2 s after a boundary.
     const double b1 = s.next_boundary(utc(2009, 10, 15, 23, 40, 10));
@@ -205,7 +183,7 @@ TEST_CASE("rotation boundaries of -n 100 in the layout runs (CASE.md)", "[captur
 }
 
 TEST_CASE("rotation with -n 95 is at the quarter hours", "[capture][rotation]") {
-    ScopedTimeZone tz("UTC");
+    flowkeep_test::ScopedTimeZone tz("UTC");
     const RotationSchedule s(95);
     CHECK(s.next_boundary(utc(2009, 10, 16, 10, 7, 30)) == utc(2009, 10, 16, 10, 15, 0));
     CHECK(s.next_boundary(utc(2009, 10, 16, 10, 15, 0.5)) == utc(2009, 10, 16, 10, 30, 0));
@@ -220,7 +198,7 @@ TEST_CASE("rotation with -n 95 is at the quarter hours", "[capture][rotation]") 
 }
 
 TEST_CASE("rotation with -n 287, -n 23, -n 0 and -n 1439", "[capture][rotation]") {
-    ScopedTimeZone tz("UTC");
+    flowkeep_test::ScopedTimeZone tz("UTC");
     // flow-capture.md §6, the UTC run: 23:58:31 -> midnight, 00:01:51 -> 00:05.
     CHECK(RotationSchedule(287).next_boundary(utc(2009, 10, 15, 23, 58, 31)) ==
           utc(2009, 10, 16, 0, 0, 0));
@@ -237,7 +215,7 @@ TEST_CASE("rotation with -n 287, -n 23, -n 0 and -n 1439", "[capture][rotation]"
 }
 
 TEST_CASE("the grid follows local midnight, also half-hour zones", "[capture][rotation]") {
-    ScopedTimeZone tz("Asia/Kolkata");
+    flowkeep_test::ScopedTimeZone tz("Asia/Kolkata");
     // 23:49 IST = 18:19 UTC; local midnight is 18:30 UTC.
     CHECK(RotationSchedule(95).next_boundary(utc(2009, 10, 15, 18, 19, 0)) ==
           utc(2009, 10, 15, 18, 30, 0));
@@ -247,7 +225,7 @@ TEST_CASE("the grid follows local midnight, also half-hour zones", "[capture][ro
 
 TEST_CASE("on DST days midnight keeps the current tm_isdst", "[capture][rotation]") {
     SECTION("autumn, Europe/Prague: after the change midnight is an hour late") {
-        ScopedTimeZone tz("Europe/Prague");
+        flowkeep_test::ScopedTimeZone tz("Europe/Prague");
         // Real midnight of 2010-10-31 is 00:00 CEST = 22:00 UTC.  Before the
         // change at 01:00 UTC flow-capture computes exactly that ...
         CHECK(capture::schedule_midnight(static_cast<std::time_t>(utc(2010, 10, 31, 0, 51, 6))) ==
@@ -267,7 +245,7 @@ TEST_CASE("on DST days midnight keeps the current tm_isdst", "[capture][rotation
         CHECK(std::floor(shifted) == utc(2010, 10, 31, 1, 8, 19));
     }
     SECTION("spring, America/New_York: after the change midnight is an hour early") {
-        ScopedTimeZone tz("America/New_York");
+        flowkeep_test::ScopedTimeZone tz("America/New_York");
         // Real midnight of 2010-03-14 is 00:00 EST = 05:00 UTC.
         CHECK(capture::schedule_midnight(static_cast<std::time_t>(utc(2010, 3, 14, 6, 54, 5))) ==
               static_cast<std::time_t>(utc(2010, 3, 14, 5, 0, 0)));
@@ -277,7 +255,7 @@ TEST_CASE("on DST days midnight keeps the current tm_isdst", "[capture][rotation
     SECTION("the zone is put back afterwards") {
         const char* before = std::getenv("TZ");
         const std::string saved = before ? before : "(unset)";
-        { ScopedTimeZone tz("Asia/Kolkata"); }
+        { flowkeep_test::ScopedTimeZone tz("Asia/Kolkata"); }
         const char* after = std::getenv("TZ");
         CHECK((after ? after : "(unset)") == saved);
     }
@@ -285,7 +263,7 @@ TEST_CASE("on DST days midnight keeps the current tm_isdst", "[capture][rotation
 
 TEST_CASE("the DST autumn run of flow-capture.md §6 follows the schedule",
           "[capture][rotation][golden]") {
-    ScopedTimeZone tz("Europe/Prague");
+    flowkeep_test::ScopedTimeZone tz("Europe/Prague");
     std::vector<std::string> names;
     for (const std::string& line :
          lines_of(std::string(FLOWKEEP_TEST_DATA) + "/rotation/spec6_prague_dst_autumn.txt"))
@@ -301,7 +279,7 @@ TEST_CASE("the DST autumn run of flow-capture.md §6 follows the schedule",
 
 TEST_CASE("the UTC -n 287 run of flow-capture.md §6 follows the schedule",
           "[capture][rotation][golden]") {
-    ScopedTimeZone tz("UTC");
+    flowkeep_test::ScopedTimeZone tz("UTC");
     std::vector<std::string> names;
     std::vector<double> starts, ends;
     for (const std::string& line :

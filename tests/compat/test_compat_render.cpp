@@ -13,6 +13,7 @@
 #include "export_csv.hpp"
 #include "golden_check.hpp"
 #include "header_text.hpp"
+#include "support/time_zone.hpp"
 
 using namespace flowfile;
 using namespace flowkeep_compat;
@@ -200,11 +201,12 @@ TEST_CASE("flow-header lines for v8, exporter address and translated streams", "
 }
 
 TEST_CASE("flow-header prints capture times in the local time zone", "[compat][render]") {
-    // A POSIX TZ string, so the test does not depend on installed tzdata.
-    ::setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
-    ::tzset();
-    const std::string text = render_flow_header(capture_header(false, std::nullopt));
-    use_golden_time_zone();
+    std::string text;
+    {
+        // A POSIX TZ string, so the test does not depend on installed tzdata.
+        const flowkeep_test::ScopedTimeZone tz("CET-1CEST,M3.5.0,M10.5.0/3");
+        text = render_flow_header(capture_header(false, std::nullopt));
+    }
     CHECK(text.find("# capture start:        Thu, 15 Oct 2009 17:31:10 +0200\n") !=
           std::string::npos);
 }

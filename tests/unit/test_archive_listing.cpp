@@ -15,6 +15,7 @@
 #include "flowfile/header.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
+#include "support/time_zone.hpp"
 
 using namespace flowfile;
 using flowkeep_test::TempDir;
@@ -23,27 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string layout_dir = std::string(FLOWKEEP_TEST_DATA) + "/layout/";
-
-class ZoneGuard {
-  public:
-    explicit ZoneGuard(const char* zone) {
-        if (const char* old = getenv("TZ")) old_ = old;
-        setenv("TZ", zone, 1);
-        tzset();
-    }
-    ~ZoneGuard() {
-        if (old_)
-            setenv("TZ", old_->c_str(), 1);
-        else
-            unsetenv("TZ");
-        tzset();
-    }
-    ZoneGuard(const ZoneGuard&) = delete;
-    ZoneGuard& operator=(const ZoneGuard&) = delete;
-
-  private:
-    std::optional<std::string> old_;
-};
 
 std::int64_t utc(int y, int mo, int d, int h, int mi, int s) {
     struct tm t {};
@@ -244,7 +224,7 @@ TEST_CASE("archive listing: a negative zone's evening files are found after UTC 
     // New York (-0400), -N -1: local 23:40 on 10-15 is 03:40 UTC on 10-16.
     TempDir dir;
     {
-        const ZoneGuard tz("America/New_York");
+        const flowkeep_test::ScopedTimeZone tz("America/New_York");
         for (std::int64_t t = utc(2009, 10, 16, 0, 0, 1); t < utc(2009, 10, 16, 6, 0, 0);
              t += 20 * 60)
             put_file(dir.path(), file_name_at(t, 5, std::nullopt, false), -1);
@@ -263,7 +243,7 @@ TEST_CASE("archive listing: a negative zone's evening files are found after UTC 
 TEST_CASE("archive listing: on the autumn DST day files come in time order, not name order",
           "[archive][listing]") {
     // Golden Prague run: in the repeated hour +0200 and +0100 names interleave.
-    const ZoneGuard tz("Europe/Prague");
+    const flowkeep_test::ScopedTimeZone tz("Europe/Prague");
     TempDir dir;
     build_from_listing(dir.path(), layout_dir + "prague_dst_autumn.find.txt");
 
@@ -298,7 +278,7 @@ TEST_CASE("archive listing: files in a generated DST tree are found with the rea
     // Written in Prague with -N -2, listed by a reader whose TZ is UTC.
     TempDir dir;
     {
-        const ZoneGuard tz("Europe/Prague");
+        const flowkeep_test::ScopedTimeZone tz("Europe/Prague");
         for (std::int64_t t = utc(2010, 10, 30, 21, 0, 1); t < utc(2010, 10, 31, 4, 0, 0);
              t += 20 * 60)
             put_file(dir.path(), file_name_at(t, 5, std::nullopt, false), -2);

@@ -11,6 +11,7 @@
 
 #include "flowfile/archive.hpp"
 #include "flowfile/error.hpp"
+#include "support/time_zone.hpp"
 
 using namespace flowfile;
 
@@ -18,28 +19,6 @@ namespace {
 
 const std::string layout_dir = std::string(FLOWKEEP_TEST_DATA) + "/layout/";
 const std::string expire_dir = std::string(FLOWKEEP_TEST_DATA) + "/expire/";
-
-// Switches the process time zone for one test and puts the old one back.
-class ZoneGuard {
-  public:
-    explicit ZoneGuard(const char* zone) {
-        if (const char* old = getenv("TZ")) old_ = old;
-        setenv("TZ", zone, 1);
-        tzset();
-    }
-    ~ZoneGuard() {
-        if (old_)
-            setenv("TZ", old_->c_str(), 1);
-        else
-            unsetenv("TZ");
-        tzset();
-    }
-    ZoneGuard(const ZoneGuard&) = delete;
-    ZoneGuard& operator=(const ZoneGuard&) = delete;
-
-  private:
-    std::optional<std::string> old_;
-};
 
 std::vector<std::string> lines_of(const std::string& path) {
     std::ifstream in(path);
@@ -252,7 +231,7 @@ TEST_CASE("archive names: names formatted from Unix time in the capture's zone m
         {"prague_dst_autumn", "Europe/Prague"},
         {"new_york_dst_spring", "America/New_York"}};
     for (const auto& [run, zone] : runs) {
-        const ZoneGuard tz(zone);
+        const flowkeep_test::ScopedTimeZone tz(zone);
         for (const auto& s : header_starts(layout_dir + run + ".headers.txt")) {
             INFO(run << ": " << s.path);
             CHECK(file_name_at(s.unix_time, 5, std::nullopt, false).str() == base_name(s.path));
@@ -263,7 +242,7 @@ TEST_CASE("archive names: names formatted from Unix time in the capture's zone m
 
 TEST_CASE("archive names: Prague autumn DST day: +0200 then +0100 names for the repeated hour",
           "[archive][names]") {
-    const ZoneGuard tz("Europe/Prague");
+    const flowkeep_test::ScopedTimeZone tz("Europe/Prague");
     // The expire/flows_dst files: header capture start and name of each.
     int rows = 0;
     for (const auto& line : lines_of(expire_dir + "dst_before.sizes.tsv")) {
@@ -302,12 +281,12 @@ TEST_CASE("archive names: v8 names carry the aggregation method", "[archive][nam
 
 TEST_CASE("archive names: half-hour and negative zones format their offsets", "[archive][names]") {
     {
-        const ZoneGuard tz("Asia/Kolkata");
+        const flowkeep_test::ScopedTimeZone tz("Asia/Kolkata");
         CHECK(file_name_at(utc(2009, 10, 15, 18, 30, 1), 5).str() ==
               "tmp-v05.2009-10-16.000001+0530");
     }
     {
-        const ZoneGuard tz("America/St_Johns");  // -0330 in winter
+        const flowkeep_test::ScopedTimeZone tz("America/St_Johns");  // -0330 in winter
         const auto n = file_name_at(utc(2010, 1, 1, 0, 0, 0), 5);
         CHECK(n.str() == "tmp-v05.2009-12-31.203000-0330");
         CHECK(n.creation_time() == utc(2010, 1, 1, 0, 0, 0));
