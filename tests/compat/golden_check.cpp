@@ -6,9 +6,11 @@
 #include <ctime>
 #include <regex>
 
-#include "export_csv.hpp"
-#include "header_text.hpp"
+#include "common/flow_export_text.hpp"
+#include "common/flow_header_text.hpp"
 #include "text_diff.hpp"
+
+using namespace flowquery;
 
 namespace flowkeep_compat {
 

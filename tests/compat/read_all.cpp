@@ -7,8 +7,10 @@
 #include <system_error>
 #include <thread>
 
-#include "export_csv.hpp"
+#include "common/flow_export_text.hpp"
 #include "support/files.hpp"
+
+using namespace flowquery;
 
 namespace flowkeep_compat {
 

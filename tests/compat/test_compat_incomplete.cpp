@@ -12,10 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "export_csv.hpp"
+#include "common/flow_export_text.hpp"
 #include "flowfile/error.hpp"
 #include "golden_check.hpp"
 #include "text_diff.hpp"
+
+using namespace flowquery;
 
 using namespace flowkeep_compat;
 using flowfile::ReadProblem;

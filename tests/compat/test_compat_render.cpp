@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "export_csv.hpp"
+#include "common/flow_export_text.hpp"
 #include "golden_check.hpp"
-#include "header_text.hpp"
+#include "common/flow_header_text.hpp"
 #include "support/time_zone.hpp"
+
+using namespace flowquery;
 
 using namespace flowfile;
 using namespace flowkeep_compat;

@@ -6,9 +6,11 @@
 
 #include <vector>
 
-#include "export_csv.hpp"
+#include "common/flow_export_text.hpp"
 #include "golden_check.hpp"
 #include "text_diff.hpp"
+
+using namespace flowquery;
 
 using namespace flowkeep_compat;
 

@@ -13,11 +13,12 @@
 
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
-#include "compat/export_csv.hpp"
+#include "common/flow_export_text.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "pdu_sender.hpp"
 #include "support/temp_dir.hpp"
+
 
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
@@ -118,7 +119,7 @@ TEST_CASE("a golden export stream is stored as the original flow-capture stored 
     CHECK(c.header.seq_resets == 0u);
     CHECK(c.header.hostname == this_host());
     CHECK_FALSE(c.header.compressed());
-    CHECK(flowkeep_compat::render_export_f2(c.header, c.records) ==
+    CHECK(flowquery::render_export_f2(c.header, c.records) ==
           read_text(fs::path(FLOWKEEP_TEST_DATA) / "files/v5_z0/export_f2.csv"));
 
     const std::string log = capture->stderr_text();
@@ -383,6 +384,6 @@ TEST_CASE("the fast setting stores the same flows in a file flow-tools can read"
     const FileContent c = read_flow_file(files[0]);
     CHECK(c.status.ok());
     CHECK(c.header.compressed());
-    CHECK(flowkeep_compat::render_export_f2(c.header, c.records) ==
+    CHECK(flowquery::render_export_f2(c.header, c.records) ==
           read_text(fs::path(FLOWKEEP_TEST_DATA) / "files/v5_z0/export_f2.csv"));
 }

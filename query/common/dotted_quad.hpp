@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-namespace flowkeep_compat {
+namespace flowquery {
 
 // Addresses are printed the way inet_ntoa() does, which is what every
 // flow-tools text output uses.
@@ -12,4 +12,4 @@ inline std::string dotted_quad(std::uint32_t a) {
            std::to_string((a >> 8) & 0xFF) + '.' + std::to_string(a & 0xFF);
 }
 
-}  // namespace flowkeep_compat
+}  // namespace flowquery

@@ -1,11 +1,11 @@
-#include "export_csv.hpp"
+#include "common/flow_export_text.hpp"
 
 #include <stdexcept>
 #include <string_view>
 
-#include "dotted_quad.hpp"
+#include "common/dotted_quad.hpp"
 
-namespace flowkeep_compat {
+namespace flowquery {
 
 namespace {
 
@@ -112,4 +112,4 @@ std::string render_export_f2(const flowfile::Header& h, std::span<const Record> 
     return out;
 }
 
-}  // namespace flowkeep_compat
+}  // namespace flowquery

@@ -1,13 +1,13 @@
-#include "header_text.hpp"
+#include "common/flow_header_text.hpp"
 
 #include <array>
 #include <cstdint>
 #include <ctime>
 #include <string_view>
 
-#include "dotted_quad.hpp"
+#include "common/dotted_quad.hpp"
 
-namespace flowkeep_compat {
+namespace flowquery {
 
 namespace {
 
@@ -117,4 +117,4 @@ std::string render_flow_header(const flowfile::Header& h) {
     return out;
 }
 
-}  // namespace flowkeep_compat
+}  // namespace flowquery
