@@ -1,0 +1,59 @@
+#include "common/input_selection.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/usage_error.hpp"
+#include "flowfile/error.hpp"
+
+namespace flowquery {
+
+namespace {
+
+// Every flow a file can name: 1970 up to far beyond any capture.
+constexpr flowfile::TimeWindow whole_history{0, std::int64_t{1} << 40};
+
+void add_tree(const std::string& root, const std::optional<flowfile::TimeWindow>& window,
+              InputSelection& out) {
+    flowfile::ArchiveListing listing;
+    try {
+        listing = flowfile::list_window(root, window.value_or(whole_history));
+    } catch (const flowfile::Error& e) {
+        throw UsageError(e.what());
+    }
+    for (const auto& f : listing.files) out.sources.push_back(InputSource{f.path});
+    for (const auto& p : listing.problems) out.problems.push_back(p.path + ": " + p.message);
+}
+
+bool is_directory(const std::string& path, const char* what) {
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0)
+        throw UsageError(std::string(what) + path + ": " + std::strerror(errno));
+    return S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
+InputSelection select_inputs(const InputSpec& spec) {
+    InputSelection out;
+    if (spec.archive_root) {
+        if (!is_directory(*spec.archive_root, "-w "))
+            throw UsageError("-w " + *spec.archive_root + ": not a directory");
+        add_tree(*spec.archive_root, spec.window, out);
+    }
+    for (const auto& path : spec.paths) {
+        if (path == "-") {
+            out.sources.push_back(InputSource{});
+        } else if (is_directory(path, "")) {
+            add_tree(path, spec.window, out);
+        } else {
+            out.sources.push_back(InputSource{path});
+        }
+    }
+    if (!spec.archive_root && spec.paths.empty()) out.sources.push_back(InputSource{});
+    return out;
+}
+
+}  // namespace flowquery

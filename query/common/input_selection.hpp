@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flowfile/archive.hpp"
+
+namespace flowquery {
+
+// Where a query reads its flows from, as the operator gave it.
+struct InputSpec {
+    std::vector<std::string> paths;           // files and directories, in order
+    std::optional<std::string> archive_root;  // -w DIR
+    // --from/--to; also narrows which files of a directory are opened.
+    std::optional<flowfile::TimeWindow> window;
+};
+
+// One stream to read: a file, or standard input when `path` is empty.
+struct InputSource {
+    std::string path;
+    bool is_stdin() const { return path.empty(); }
+    std::string display_name() const { return is_stdin() ? "standard input" : path; }
+};
+
+struct InputSelection {
+    std::vector<InputSource> sources;
+    // Directories that could not be read, one line each; the query goes on.
+    std::vector<std::string> problems;
+};
+
+// Expands the inputs into the streams to read, in a deterministic order:
+//   * nothing given: standard input;
+//   * -w DIR: the flow files of the archive whose names say they can hold
+//     flows of the window (flowfile::list_window), oldest first; tmp- files
+//     of the capture in progress included;
+//   * a directory argument: the same, below that directory (the whole tree
+//     when there is no window); names that are not flow-tools file names
+//     (ft-, tmp-, cf-) are skipped;
+//   * a file argument: that file, whatever its name;
+//   * "-": standard input.
+// Throws UsageError when a path does not exist or -w is not a directory.
+InputSelection select_inputs(const InputSpec& spec);
+
+}  // namespace flowquery
