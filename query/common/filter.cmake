@@ -1,0 +1,5 @@
+# Part "filter": option values (times, services, address/port/protocol sets)
+# and the compiled per-record flow filter.
+target_sources(flowquery PRIVATE
+  common/time_spec.cpp
+)

@@ -1,0 +1,3 @@
+query_test(query_filter_tests
+  filter/test_time_spec.cpp
+)
