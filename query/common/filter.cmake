@@ -2,4 +2,5 @@
 # and the compiled per-record flow filter.
 target_sources(flowquery PRIVATE
   common/time_spec.cpp
+  common/service_names.cpp
 )
