@@ -3,4 +3,10 @@
 target_sources(flowquery PRIVATE
   common/time_spec.cpp
   common/service_names.cpp
+  common/address_set.cpp
+  common/port_set.cpp
+  common/protocol_set.cpp
+  common/flow_filter.cpp
+  common/filter_options.cpp
 )
+target_link_libraries(flowquery PUBLIC CLI11::CLI11)
