@@ -1,14 +1,31 @@
 #include "common/flow_filter.hpp"
 
 #include <limits>
+#include <memory>
 #include <utility>
 
 namespace flowquery {
 namespace {
 
+enum class Field : std::uint8_t { src, dst, either, exporter };
+enum class Kind : std::uint8_t { address_range, address_set, port, protocol, window };
+
+}  // namespace
+
+struct FlowFilter::Test {
+    Kind kind;
+    Field field = Field::either;
+    std::uint32_t first = 0, last = 0;    // address_range, inclusive
+    std::int64_t from_ms = 0, to_ms = 0;  // window
+    // Shared by copies of the filter: the sets are never changed.
+    std::shared_ptr<const AddressSet> addresses;
+    std::shared_ptr<const PortSet> ports;
+    std::shared_ptr<const ProtocolSet> protocols;
+};
+
+namespace {
+
 using flowfile::Record;
-using Field = FlowFilter::Field;
-using Kind = FlowFilter::Kind;
 using Test = FlowFilter::Test;
 
 bool carries_ports(std::uint8_t protocol) {
@@ -139,6 +156,16 @@ FlowFilter::FlowFilter(FilterSpec spec) {
         t.to_ms = seconds_to_ms(spec.window->to);
         tests_.push_back(std::move(t));
     }
+}
+
+FlowFilter::~FlowFilter() = default;
+FlowFilter::FlowFilter(const FlowFilter&) = default;
+FlowFilter::FlowFilter(FlowFilter&&) noexcept = default;
+FlowFilter& FlowFilter::operator=(const FlowFilter&) = default;
+FlowFilter& FlowFilter::operator=(FlowFilter&&) noexcept = default;
+
+bool FlowFilter::accepts_everything() const {
+    return tests_.empty();
 }
 
 bool FlowFilter::matches(const Record& r) const {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -50,20 +49,16 @@ class FlowFilter {
 
     // True when no criterion narrows anything (none given, or only ones like
     // 0.0.0.0/0): callers may skip filtering altogether.
-    bool accepts_everything() const { return tests_.empty(); }
+    bool accepts_everything() const;
 
-    // What a test looks at; public only so that the .cpp's helpers can name it.
-    enum class Field : std::uint8_t { src, dst, either, exporter };
-    enum class Kind : std::uint8_t { address_range, address_set, port, protocol, window };
-    struct Test {
-        Kind kind;
-        Field field = Field::either;
-        std::uint32_t first = 0, last = 0;    // address_range, inclusive
-        std::int64_t from_ms = 0, to_ms = 0;  // window
-        std::shared_ptr<const AddressSet> addresses;
-        std::shared_ptr<const PortSet> ports;
-        std::shared_ptr<const ProtocolSet> protocols;
-    };
+    ~FlowFilter();
+    FlowFilter(const FlowFilter&);
+    FlowFilter(FlowFilter&&) noexcept;
+    FlowFilter& operator=(const FlowFilter&);
+    FlowFilter& operator=(FlowFilter&&) noexcept;
+
+    // One compiled criterion; opaque, defined in flow_filter.cpp.
+    struct Test;
 
   private:
     // Most selective first: the later tests only see what the earlier kept.
