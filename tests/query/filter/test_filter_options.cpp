@@ -70,7 +70,7 @@ TEST_CASE("every filter option is recognised") {
     CHECK_THROWS_AS(parse({"--ip"}), CLI::ParseError);
 }
 
-TEST_CASE("--help lists the options under Filters with an example each") {
+TEST_CASE("help lists the options under Filters with an example each") {
     CLI::App app{"test"};
     FilterOptionText text;
     flowquery::add_filter_options(app, text);

@@ -84,7 +84,7 @@ TEST_CASE("criteria that cannot narrow anything are dropped") {
     CHECK_FALSE(ports.matches(flow(1, 0, 2, 0, 1)));
 }
 
-TEST_CASE("--ip matches the source or the destination, --src-ip and --dst-ip one side") {
+TEST_CASE("ip matches the source or the destination and src-ip or dst-ip one side") {
     const Record out_bound = flow(ip(10, 0, 3, 7), 40000, ip(198, 51, 100, 1), 443);
     const Record in_bound = flow(ip(198, 51, 100, 1), 443, ip(10, 0, 3, 7), 40000);
     const Record other = flow(ip(10, 0, 3, 8), 40000, ip(198, 51, 100, 2), 443);
@@ -123,7 +123,7 @@ TEST_CASE("address lists are an OR, with one range or many") {
     CHECK(selected(FlowFilter(spec), in) == expected);
 }
 
-TEST_CASE("--exporter matches the exporter's address") {
+TEST_CASE("exporter matches the exporter's address") {
     Record a = flow(1, 2, 3, 4);
     Record b = flow(1, 2, 3, 4);
     b.exaddr = ip(192, 0, 2, 2);
@@ -154,7 +154,7 @@ TEST_CASE("port criteria match tcp, udp and sctp flows only") {
     CHECK(selected(FlowFilter(src), in) == std::vector<Record>{udp, sctp});
 }
 
-TEST_CASE("--proto") {
+TEST_CASE("protocol lists") {
     const Record tcp = flow(1, 2, 3, 4, 6);
     const Record udp = flow(1, 2, 3, 4, 17);
     const Record icmp = flow(1, 0, 3, 0, 1);
@@ -187,7 +187,7 @@ TEST_CASE("all criteria must hold") {
     CHECK(selected(filter, in) == std::vector<Record>{match});
 }
 
-TEST_CASE("the window keeps flows that overlap [from, to)") {
+TEST_CASE("the window keeps flows that overlap it: from included and to excluded") {
     constexpr std::int64_t from = 1773518400;  // 2026-03-14T20:00:00Z
     constexpr std::int64_t to = from + 3600;
     const Record before = flow_at(from * 1000 - 5000, from * 1000 - 1);
