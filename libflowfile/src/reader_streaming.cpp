@@ -1,60 +1,20 @@
-#include "flowfile/reader.hpp"
+// The streaming readers: read() in batches, inflated with zlib when the file
+// is compressed.  They work on any descriptor, pipes included.
 
-#include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
-#include <cerrno>
 #include <cstring>
 #include <vector>
 
 #include "fd_io.hpp"
-#include "flowfile/error.hpp"
-#include "record_codec.hpp"
+#include "reader_kinds.hpp"
 
-namespace flowfile {
+namespace flowfile::detail {
 
 namespace {
 
-using detail::RecordCodec;
-
-// Closes the descriptor only when the reader opened it itself.
-class OwnedFd {
-  public:
-    OwnedFd(int fd, bool owned) : fd_(fd), owned_(owned) {}
-    ~OwnedFd() {
-        if (owned_ && fd_ >= 0) ::close(fd_);
-    }
-    OwnedFd(const OwnedFd&) = delete;
-    OwnedFd& operator=(const OwnedFd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-    bool owned_;
-};
-
 std::string flows_read(std::uint64_t n) {
     return std::to_string(n) + (n == 1 ? " flow" : " flows") + " read";
-}
-
-Header read_header(int fd, const std::string& name) {
-    std::vector<std::uint8_t> buf(header_preamble_size);
-    auto got = detail::read_full(fd, buf.data(), buf.size());
-    if (got.error) throw Error(name + ": read error in header: " + std::strerror(got.error));
-    buf.resize(got.bytes);
-    const std::uint32_t size = decode_header_size(buf, name);
-    buf.resize(size);
-    got = detail::read_full(fd, buf.data() + header_preamble_size, size - header_preamble_size);
-    if (got.error) throw Error(name + ": read error in header: " + std::strerror(got.error));
-    buf.resize(header_preamble_size + got.bytes);
-    Header h = decode_header(buf, name);
-
-    if (!h.export_version) throw Error(name + ": header has no export version");
-    if (*h.export_version == 8)
-        throw Error(name + ": export version 8 (router aggregation) files are not supported");
-    if (!is_supported_export_version(*h.export_version))
-        throw Error(name + ": unsupported export version " + std::to_string(*h.export_version));
-    return h;
 }
 
 // Shared by both record-area readers: turns a byte buffer that may end in a
@@ -254,34 +214,16 @@ class InflatingReader final : public Reader {
     bool ended_ = false;
 };
 
-std::unique_ptr<Reader> make_reader(int fd, bool owned, std::string name) {
-    // On a header error the caller still owns fd (Reader::open closes it).
-    Header h = read_header(fd, name);
-    const RecordCodec* codec = detail::codec_for(*h.export_version, h.byte_order);
-    std::unique_ptr<Reader> r;
-    if (h.compressed())
-        r = std::make_unique<InflatingReader>(std::move(h), std::move(name), fd, owned, *codec);
-    else
-        r = std::make_unique<RawReader>(std::move(h), std::move(name), fd, owned, *codec);
-    return r;
-}
-
 }  // namespace
 
-std::unique_ptr<Reader> Reader::open(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    try {
-        return make_reader(fd, true, path.string());
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
+std::unique_ptr<Reader> make_raw_reader(Header h, std::string name, int fd, bool owned,
+                                        const RecordCodec& codec) {
+    return std::make_unique<RawReader>(std::move(h), std::move(name), fd, owned, codec);
 }
 
-std::unique_ptr<Reader> Reader::from_fd(int fd, std::string name) {
-    return make_reader(fd, false, std::move(name));
+std::unique_ptr<Reader> make_inflating_reader(Header h, std::string name, int fd, bool owned,
+                                              const RecordCodec& codec) {
+    return std::make_unique<InflatingReader>(std::move(h), std::move(name), fd, owned, codec);
 }
 
-}  // namespace flowfile
+}  // namespace flowfile::detail

@@ -352,8 +352,9 @@ void inflate_isal(std::span<const std::uint8_t> in, std::uint64_t expect) {
 
 // The reader as a query tool uses it, with a consumer that needs every
 // record (a sum of dOctets), so no work can be skipped.
-void read_with_reader(const fs::path& path, std::uint64_t flows, std::uint64_t octets_sum) {
-    auto reader = flowfile::Reader::open(path);
+void read_with_reader(const fs::path& path, std::uint64_t flows, std::uint64_t octets_sum,
+                      flowfile::ReaderOptions options = {}) {
+    auto reader = flowfile::Reader::open(path, options);
     std::uint64_t n = 0, sum = 0;
     for (;;) {
         const auto batch = reader->next_batch();
@@ -488,7 +489,15 @@ int run(const Options& o) {
     const Timing reader_z = best_of(o.runs, [&] {
         return time_whole([&] { read_with_reader(compressed, o.flows, zfile.octets_sum); });
     });
-    rows.push_back({"read    flowfile::Reader -z" + std::to_string(o.level), "reader_z", reader_z});
+    const std::string reader_label = "read    flowfile::Reader -z" + std::to_string(o.level);
+    rows.push_back({reader_label + (flowfile::fast_inflate_available() ? " (libdeflate)" : ""),
+                    "reader_z", reader_z});
+    const Timing reader_streaming = best_of(o.runs, [&] {
+        return time_whole([&] {
+            read_with_reader(compressed, o.flows, zfile.octets_sum, {.streaming_only = true});
+        });
+    });
+    rows.push_back({reader_label + " streaming (zlib)", "reader_z_streaming", reader_streaming});
     rows.push_back({});
 
     const Timing raw_read =
@@ -509,10 +518,17 @@ int run(const Options& o) {
                 static_cast<double>(o.flows) / 1e6 / generate.wall_s);
     print_table(rows, o.flows);
 
-    const double ratio = inflate.wall_s / reader_z.wall_s;
+    const double ratio = inflate.wall_s / reader_streaming.wall_s;
+    const double fast_ratio = inflate.wall_s / reader_z.wall_s;
     const double raw_ratio = raw_read.wall_s / reader_raw.wall_s;
-    std::printf("\nreader/inflate: %.3f (-z%d reader speed as a fraction of zlib inflate alone)\n",
-                ratio, o.level);
+    std::printf(
+        "\nreader/inflate: %.3f (-z%d streaming reader speed as a fraction of zlib inflate "
+        "alone)\n",
+        ratio, o.level);
+    std::printf(
+        "fast/inflate:   %.3f (-z%d reader%s as a multiple of zlib inflate alone)\n", fast_ratio,
+        o.level,
+        flowfile::fast_inflate_available() ? " with libdeflate" : ", no libdeflate built in,");
     std::printf("reader/read():  %.3f (-z0 reader speed as a fraction of read() alone)\n",
                 raw_ratio);
 
@@ -522,7 +538,9 @@ int run(const Options& o) {
         if (!r.key.empty())
             std::printf(" %s_flows_per_s=%.0f", r.key.c_str(),
                         static_cast<double>(o.flows) / r.t.wall_s);
-    std::printf(" reader_inflate_ratio=%.3f reader_read_ratio=%.3f\n", ratio, raw_ratio);
+    std::printf(
+        " reader_inflate_ratio=%.3f fast_reader_inflate_ratio=%.3f reader_read_ratio=%.3f\n", ratio,
+        fast_ratio, raw_ratio);
     return 0;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <algorithm>
 #include <thread>
 
 #include "flowfile/error.hpp"
@@ -215,5 +217,150 @@ TEST_CASE("a stream on a pipe reads like the file", "[reader]") {
         ::close(fds[0]);
         CHECK(r.records == flows);
         CHECK(r.status.ok());
+    }
+}
+
+// The whole-buffer (libdeflate) path must read every file exactly as zlib's
+// streaming inflate does: the same records, and the same status and message
+// when something is wrong, because the query tools print those.
+namespace {
+
+ReadResult read_streaming(const std::filesystem::path& p) {
+    return drain(*Reader::open(p, ReaderOptions{.streaming_only = true}));
+}
+
+void check_same_as_streaming(const std::filesystem::path& p) {
+    INFO(p.string());
+    const auto fast = read_file(p);
+    const auto streamed = read_streaming(p);
+    CHECK(fast.records == streamed.records);
+    CHECK(fast.batches == streamed.batches);
+    CHECK(fast.status.problem == streamed.status.problem);
+    CHECK(fast.status.records == streamed.status.records);
+    CHECK(fast.status.input_offset == streamed.status.input_offset);
+    CHECK(fast.status.message == streamed.status.message);
+}
+
+std::vector<std::uint8_t> zlib_stream(const std::vector<std::uint8_t>& data) {
+    uLongf size = compressBound(static_cast<uLong>(data.size()));
+    std::vector<std::uint8_t> out(size);
+    REQUIRE(compress2(out.data(), &size, data.data(), static_cast<uLong>(data.size()), 6) == Z_OK);
+    out.resize(size);
+    return out;
+}
+
+// A finished file's header whose flow count TLV says `count`.
+std::vector<std::uint8_t> with_flow_count(std::vector<std::uint8_t> file, std::uint32_t count) {
+    Header h = decode_header(file, "f");
+    REQUIRE(h.flow_count);
+    h.flow_count = count;
+    const auto header = encode_header(h);
+    REQUIRE(header.size() == h.size);
+    std::copy(header.begin(), header.end(), file.begin());
+    return file;
+}
+
+}  // namespace
+
+TEST_CASE("every compressed test file reads the same whole and streamed", "[reader][fast]") {
+    std::size_t compressed = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(FLOWKEEP_TEST_DATA)) {
+        if (!entry.is_regular_file()) continue;
+        std::unique_ptr<Reader> probe;
+        try {
+            probe = Reader::open(entry.path(), ReaderOptions{.streaming_only = true});
+        } catch (const Error& e) {
+            // Not a flow file, or a bad header: both paths refuse it alike.
+            CHECK_THROWS_WITH(Reader::open(entry.path()), e.what());
+            continue;
+        }
+        if (!probe->header().compressed()) continue;
+        ++compressed;
+        check_same_as_streaming(entry.path());
+    }
+    // The golden files, the damaged and unfinished ones included.
+    CHECK(compressed >= 10);
+}
+
+TEST_CASE("damaged compressed files read the same whole and streamed", "[reader][fast]") {
+    TempDir dir;
+    const auto flows = numbered_flows(Reader::batch_records * 2 + 100);
+    const auto good = slurp(write_file(dir, flows, 6));
+    const std::size_t header_size = decode_header(good, "f").size;
+    int n = 0;
+    auto check = [&](const std::vector<std::uint8_t>& bytes) {
+        const auto path = dir / ("damaged-" + std::to_string(n++));
+        spit(path, bytes);
+        check_same_as_streaming(path);
+    };
+
+    for (std::size_t keep : {header_size + 1, header_size + 2, header_size + 7,
+                             (header_size + good.size()) / 2, good.size() - 5, good.size() - 1}) {
+        auto cut = good;
+        cut.resize(keep);
+        check(cut);
+    }
+    for (std::size_t at :
+         {header_size, header_size + 1, header_size + 20, good.size() / 2, good.size() - 3}) {
+        auto flipped = good;
+        flipped[at] ^= 0x5a;
+        check(flipped);
+    }
+    for (std::size_t extra : {1, 4, 1000}) {
+        auto longer = good;
+        longer.resize(good.size() + extra, 0x42);
+        check(longer);
+    }
+    // A stream that ends inside a record.
+    auto partial = std::vector<std::uint8_t>(good.begin(), good.begin() + header_size);
+    const auto stream = zlib_stream(std::vector<std::uint8_t>(64 * 50 + 10, 0x17));
+    partial.insert(partial.end(), stream.begin(), stream.end());
+    check(partial);
+    // A finished file's header with an open file's flags: the stream is complete.
+    auto unfinished = good;
+    Header h = decode_header(unfinished, "f");
+    h.flags &= ~header_flag::done;
+    const auto header = encode_header(h);
+    std::copy(header.begin(), header.end(), unfinished.begin());
+    check(unfinished);
+}
+
+TEST_CASE("a flow count that lies does not cut or pad the records", "[reader][fast]") {
+    TempDir dir;
+    // Nearly constant records compress far better than real traffic, so the
+    // inflated size is well beyond any guess from the compressed size.
+    const auto flows = numbered_flows(Reader::batch_records * 5 + 3);
+    const auto good = slurp(write_file(dir, flows, 6));
+    for (std::uint32_t count : {0u, 1u, 4096u, 20483u, 20484u, 40000u, 0xffffffffu}) {
+        INFO("flow count " << count);
+        const auto path = dir / ("count-" + std::to_string(count));
+        spit(path, with_flow_count(good, count));
+        const auto r = read_file(path);
+        CHECK(r.records == flows);
+        CHECK(r.status.ok());
+        CHECK(r.status.records == flows.size());
+        CHECK(r.status.input_offset == good.size());
+    }
+}
+
+TEST_CASE("a compressed file is read whole at the first batch when libdeflate is built in",
+          "[reader][fast]") {
+    TempDir dir;
+    const auto flows = numbered_flows(Reader::batch_records * 3);
+    const auto path = write_file(dir, flows, 6);
+    auto reader = Reader::open(path);
+    const auto first = reader->next_batch();
+    CHECK(first.size() == Reader::batch_records);
+    // Cut the file behind the reader's back: only a reader that already holds
+    // the whole stream can still deliver every record.
+    std::filesystem::resize_file(path, reader->header().size + 10);
+    std::size_t total = first.size();
+    for (auto b = reader->next_batch(); !b.empty(); b = reader->next_batch()) total += b.size();
+    if (fast_inflate_available()) {
+        CHECK(total == flows.size());
+        CHECK(reader->status().ok());
+    } else {
+        CHECK(total < flows.size());
+        CHECK(reader->status().problem == ReadProblem::truncated_stream);
     }
 }
