@@ -27,6 +27,15 @@ std::unique_ptr<Reader> open_source(const InputSource& source) {
     return Reader::open(source.path);
 }
 
+// A file still being written (the capture's tmp- file: a file header
+// without the DONE flag) ends where the capture last flushed.  That is its
+// normal state, not damage, so it is not reported.
+bool normal_end_of_open_file(const flowfile::Header& h, const flowfile::ReadStatus& s) {
+    return !h.done() && !h.streaming() &&
+           (s.problem == flowfile::ReadProblem::truncated_stream ||
+            s.problem == flowfile::ReadProblem::partial_record);
+}
+
 struct FileOutcome {
     std::uint64_t flows_read = 0;
     std::optional<std::string> problem;
@@ -48,8 +57,7 @@ FileOutcome read_source(const InputSource& source, const RecordSelector& select,
     }
     on_open(reader->header());
     std::vector<Record> selected;
-    for (auto batch = reader->next_batch(); !batch.empty() && !stop;
-         batch = reader->next_batch()) {
+    for (auto batch = reader->next_batch(); !batch.empty() && !stop; batch = reader->next_batch()) {
         outcome.flows_read += batch.size();
         progress.add_flows(batch.size());
         if (!select) {
@@ -60,7 +68,8 @@ FileOutcome read_source(const InputSource& source, const RecordSelector& select,
         select(batch, selected);
         if (!selected.empty()) deliver(std::span<const Record>(selected));
     }
-    if (!reader->status().ok()) outcome.problem = reader->status().message;
+    if (!reader->status().ok() && !normal_end_of_open_file(reader->header(), reader->status()))
+        outcome.problem = reader->status().message;
     return outcome;
 }
 
@@ -121,8 +130,7 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
                 slot.chunks.push_back(std::move(chunk));
                 changed.notify_all();
             };
-            FileOutcome outcome =
-                read_source(sources[i], select, progress, stop, on_open, deliver);
+            FileOutcome outcome = read_source(sources[i], select, progress, stop, on_open, deliver);
             progress.file_done();
             std::lock_guard lock(mutex);
             slot.outcome = std::move(outcome);

@@ -1,0 +1,10 @@
+target_sources(flowquery PRIVATE
+  common/flow_columns.cpp
+  common/flow_sinks.cpp
+  common/output_buffer.cpp
+)
+target_sources(flowquery PRIVATE
+  common/query_options.cpp
+  common/tool_main.cpp
+  common/flow_listing.cpp
+)

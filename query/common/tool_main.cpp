@@ -1,0 +1,40 @@
+#include "common/tool_main.hpp"
+
+#include <iostream>
+
+#include "common/output_buffer.hpp"
+#include "common/usage_error.hpp"
+#include "flowfile/error.hpp"
+
+namespace flowquery {
+
+int run_query_tool(std::string_view program, CLI::App& app, int argc, char** argv,
+                   const std::function<int()>& work) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << program << ": " << e.what() << " (see --help)\n";
+        return 2;
+    }
+    try {
+        return work();
+    } catch (const UsageError& e) {
+        std::cerr << program << ": " << e.what() << '\n';
+        return 2;
+    } catch (const OutputError& e) {
+        std::cerr << program << ": " << e.what() << '\n';
+        return 1;
+    } catch (const flowfile::Error& e) {
+        std::cerr << program << ": " << e.what() << '\n';
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::cerr << program << ": out of memory\n";
+        return 1;
+    }
+}
+
+}  // namespace flowquery
