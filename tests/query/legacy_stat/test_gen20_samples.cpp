@@ -81,7 +81,7 @@ TEST_CASE("gen20: -f 0 prints the overall summary with the original's float quir
     CHECK(r.out == expected);
 }
 
-TEST_CASE("gen20: -f 5 lists destination ports from the highest down, last column padded") {
+TEST_CASE("gen20: -f 5 lists destination ports from the highest down and last column padded") {
     Gen20File gen;
     const StatRun r = run_stat({"flow-stat", "-f", "5"}, gen.path());
     const std::string expected =
@@ -94,7 +94,7 @@ TEST_CASE("gen20: -f 5 lists destination ports from the highest down, last colum
     CHECK(r.out == expected);
 }
 
-TEST_CASE("gen20: -f 8 lists destination addresses in first-seen order, last column unpadded") {
+TEST_CASE("gen20: -f 8 lists destination addresses in first-seen order and last column unpadded") {
     Gen20File gen;
     const StatRun r = run_stat({"flow-stat", "-f", "8"}, gen.path());
     const std::string expected =
@@ -202,7 +202,7 @@ TEST_CASE("gen20: -f 15 prints the short summary") {
     CHECK(r.out == expected);
 }
 
-TEST_CASE("gen20: -f 5 -S 1 breaks ties in descending key order, -s 1 in ascending") {
+TEST_CASE("gen20: -f 5 -S 1 breaks ties in descending key order and -s 1 in ascending") {
     Gen20File gen;
     const StatRun down = run_stat({"flow-stat", "-f", "5", "-S", "1"}, gen.path());
     const StatRun up = run_stat({"flow-stat", "-f", "5", "-s", "1"}, gen.path());

@@ -40,7 +40,7 @@ TEST_CASE("bundled and attached option values are read like getopt") {
     CHECK(r.out.find("#SUB ") != std::string::npos);
 }
 
-TEST_CASE("-f 33 and negative formats are refused with the original's message") {
+TEST_CASE("report 33 and negative formats are refused with the original's message") {
     for (const char* format : {"33", "-1"}) {
         const StatRun r = run_stat({"flow-stat", "-f", format}, v5_file());
         CHECK(r.status == 1);
@@ -86,7 +86,8 @@ TEST_CASE("an argument that is not an option is refused") {
     CHECK(r.err == "flow-stat: Extra arguments starting with file.ft.\n");
 }
 
-TEST_CASE("-h prints the usage, a second -h the report list, and exits 0 without reading") {
+TEST_CASE(
+    "option -h prints the usage and a second -h the report list and exits 0 without reading") {
     const StatRun r = run_stat({"flow-stat", "-h", "-f", "8"}, v5_file());
     CHECK(r.status == 0);
     CHECK(r.out.empty());
@@ -107,7 +108,7 @@ TEST_CASE("an unknown option or a missing value prints getopt's message and the 
     CHECK(m.err.rfind("flow-stat: option requires an argument -- 'f'\n", 0) == 0);
 }
 
-TEST_CASE("-c changes the comment character, also in the flow header block") {
+TEST_CASE("option -c changes the comment character also in the flow header block") {
     const StatRun r = run_stat({"flow-stat", "-c", "%", "-p", "-f", "12"}, v5_file());
     CHECK(r.out.rfind("%  --- ---- ---- Report Information --- --- ---\n%\n", 0) == 0);
     CHECK(r.out.find("% capture hostname:     flowbox-a\n") != std::string::npos);
@@ -115,7 +116,7 @@ TEST_CASE("-c changes the comment character, also in the flow header block") {
     CHECK(r.out.find("\n#") == std::string::npos);
 }
 
-TEST_CASE("# Args drops non-printable characters and -n is announced") {
+TEST_CASE("the Args line drops non-printable characters and -n is announced") {
     const StatRun r = run_stat({"flow-stat", "-n", "-f", "8", "-T", "a\tb\x01"}, v5_file());
     CHECK(r.out.find("# Title:     a\tb\x01\n") != std::string::npos);
     CHECK(r.out.find("# Symbols:   Enabled\n") != std::string::npos);

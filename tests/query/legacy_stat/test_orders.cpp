@@ -49,7 +49,7 @@ TEST_CASE("real file: -f8 -S3 lists the destinations with most packets first") {
           "195.113.144.201  38                    791015394             1186616\n");
 }
 
-TEST_CASE("real file: -P -t 3 puts a #SUB line of cumulated percentages before every third row") {
+TEST_CASE("real file: -P -t 3 puts a SUB line of cumulated percentages before every third row") {
     const StatRun r = run_stat({"flow-stat", "-f5", "-S2", "-P", "-t", "3"}, v5_file());
     CHECK(first_lines(r.out, 20) ==
           "#  --- ---- ---- Report Information --- --- ---\n"
@@ -74,12 +74,12 @@ TEST_CASE("real file: -P -t 3 puts a #SUB line of cumulated percentages before e
           "#SUB 0.000   12.065   22.867   21.011   7.558 \n");
 }
 
-TEST_CASE("-t without -P prints no tally lines") {
+TEST_CASE("option -t without -P prints no tally lines") {
     const StatRun r = run_stat({"flow-stat", "-f5", "-t", "3"}, v5_file());
     CHECK(r.out.find("SUB") == std::string::npos);
 }
 
-TEST_CASE("array reports: unsorted and -S 0 descend by key, -s 0 ascends") {
+TEST_CASE("array reports: unsorted and -S 0 descend by key while -s 0 ascends") {
     KeyArrayTable t(8);
     for (std::uint32_t k : {2u, 5u, 7u}) t.add(k, StatCounters{1, 10, 1, 0});
     const auto keys_with_flows = [&](std::int64_t sort_order) {
@@ -94,7 +94,7 @@ TEST_CASE("array reports: unsorted and -S 0 descend by key, -s 0 ascends") {
     CHECK(keys_with_flows(-1) == std::vector<std::uint32_t>{2, 5, 7});
 }
 
-TEST_CASE("array reports: ties on the sort column keep key order with -s, reverse it with -S") {
+TEST_CASE("array reports: ties on the sort column keep key order with -s and reverse it with -S") {
     KeyArrayTable t(8);
     t.add(1, StatCounters{1, 50, 1, 0});
     t.add(3, StatCounters{1, 10, 1, 0});
@@ -131,7 +131,7 @@ TEST_CASE("hash reports: ties keep first-seen order with -s and reverse it with 
     CHECK(t.print_order(6, 2).has_value());                     // pairs: 5 is the duration
 }
 
-TEST_CASE("hash reports past one chunk of keys: newest chunk first, first seen within") {
+TEST_CASE("hash reports past one chunk of keys: newest chunk first and first seen within") {
     FirstSeenTable t;
     const std::uint32_t n = FirstSeenTable::chunk_entries + 3;
     for (std::uint32_t i = 0; i < n; ++i) t.add(TableKey{i}, StatCounters{1, 1, 1, 0});

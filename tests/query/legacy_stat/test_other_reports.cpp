@@ -37,7 +37,7 @@ std::string pad20(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("-f 1, 2, 3: distributions keyed by packet size, packets, octets") {
+TEST_CASE("report 1 and 2 and 3: distributions keyed by packet size and packets and octets") {
     const auto sizes = report({"flow-stat", "-f", "1"});
     REQUIRE(sizes.size() == 4);
     CHECK(sizes[1] == "# Pkt Size  flows                 octets                packets");
@@ -50,11 +50,11 @@ TEST_CASE("-f 1, 2, 3: distributions keyed by packet size, packets, octets") {
     CHECK(report({"flow-stat", "-f", "3", "-P"})[3] == "1           5.000    0.476    0.476 ");
 }
 
-TEST_CASE("-f 4 is not implemented in the original either") {
+TEST_CASE("report 4 is not implemented in the original either") {
     CHECK(report({"flow-stat", "-f", "4"}) == std::vector<std::string>{"Not implemented."});
 }
 
-TEST_CASE("-f 6 and 7: source ports, and both ports with the flows counted twice") {
+TEST_CASE("report 6 and 7: source ports and both ports with the flows counted twice") {
     const auto src = report({"flow-stat", "-f", "6"});
     CHECK(src[3] == "19          " + pad20("1") + "  " + pad20("20") + "  " + pad20("20"));
     const auto both = report({"flow-stat", "-f", "7", "-P"});
@@ -63,7 +63,7 @@ TEST_CASE("-f 6 and 7: source ports, and both ports with the flows counted twice
     CHECK(both[42] == "0           2.500    0.238    0.238 ");
 }
 
-TEST_CASE("-f 9 and 11: source addresses; every address of a flow in first-seen order") {
+TEST_CASE("report 9 and 11: source addresses and every address of a flow in first-seen order") {
     CHECK(report({"flow-stat", "-f", "9"})[3] ==
           "0.0.0.0          " + pad20("1") + "  " + pad20("1") + "  1");
     const auto any = report({"flow-stat", "-f", "11", "-P"});
@@ -73,7 +73,7 @@ TEST_CASE("-f 9 and 11: source addresses; every address of a flow in first-seen 
     CHECK(any[5] == "0.0.0.1          5.000    0.952    0.952 ");
 }
 
-TEST_CASE("-f 13 and 14: plot data, two lines per flow and the ranges") {
+TEST_CASE("report 13 and 14: plot data with two lines per flow and the ranges") {
     const auto octets = report({"flow-stat", "-f", "13"});
     CHECK(octets[1] == "# start      octets");
     CHECK(octets[4] == "0            1         ");
@@ -86,14 +86,14 @@ TEST_CASE("-f 13 and 14: plot data, two lines per flow and the ranges") {
     CHECK(packets[4] == "0             1         ");
 }
 
-TEST_CASE("-f 16, 27: next hop and exporter addresses") {
+TEST_CASE("report 16 and 27: next hop and exporter addresses") {
     CHECK(report({"flow-stat", "-f", "16"})[3] ==
           "0.0.0.0          " + pad20("20") + "  " + pad20("210") + "  210");
     CHECK(report({"flow-stat", "-f", "27", "-S", "1"})[3] ==
           "0.0.0.0          " + pad20("20") + "  " + pad20("210") + "  210");
 }
 
-TEST_CASE("-f 17..20, 22: interface, AS and ToS arrays from the highest key down") {
+TEST_CASE("report 17..20 and 22: interface and AS and ToS arrays from the highest key down") {
     CHECK(report({"flow-stat", "-f", "17"})[1] ==
           "# interface flows                 octets                packets");
     CHECK(report({"flow-stat", "-f", "17"})[3].rfind("19          1 ", 0) == 0);
@@ -109,7 +109,7 @@ TEST_CASE("-f 17..20, 22: interface, AS and ToS arrays from the highest key down
                                                             "  4294901760");
 }
 
-TEST_CASE("-f 21, 23: AS and interface pairs") {
+TEST_CASE("report 21 and 23: AS and interface pairs") {
     const auto as = report({"flow-stat", "-f", "21"});
     CHECK(as[1] ==
           "# src AS          dst AS            flows                 octets       "
@@ -121,7 +121,7 @@ TEST_CASE("-f 21, 23: AS and interface pairs") {
     CHECK(ifs[3] == "0      65280  5.000    0.476    0.476 ");
 }
 
-TEST_CASE("-f 24..26: prefixes with their masks (gen20 has none: one /0 row)") {
+TEST_CASE("report 24..26: prefixes with their masks (gen20 has none: one /0 row)") {
     const auto src = report({"flow-stat", "-f", "24"});
     CHECK(src[1] == "# Source Prefix     flows                 octets                packets");
     REQUIRE(src.size() == 4);
@@ -132,13 +132,13 @@ TEST_CASE("-f 24..26: prefixes with their masks (gen20 has none: one /0 row)") {
     CHECK(both[3] == "0/0                 0/0                 100.000   100.000   100.000");
 }
 
-TEST_CASE("-f 28, 29: engine reports; 29's title is cut to ten characters") {
+TEST_CASE("report 28 and 29: engine reports where 29's title is cut to ten characters") {
     CHECK(report({"flow-stat", "-f", "28"})[3].rfind("0           20 ", 0) == 0);
     CHECK(report({"flow-stat", "-f", "29"})[1] ==
           "# engine_typflows                 octets                packets");
 }
 
-TEST_CASE("-f 30..32 need tags, which only v1005 streams have") {
+TEST_CASE("report 30..32 need tags which only v1005 streams have") {
     for (const char* format : {"30", "31", "32"}) {
         Gen20File gen;
         const StatRun r = run_stat({"flow-stat", "-f", format}, gen.path());
@@ -148,7 +148,7 @@ TEST_CASE("-f 30..32 need tags, which only v1005 streams have") {
     }
 }
 
-TEST_CASE("-f 32 on a v1005 stream pairs the tags") {
+TEST_CASE("report 32 on a v1005 stream pairs the tags") {
     TempDir dir;
     auto records = gen20();
     for (auto& r : records) {
@@ -177,7 +177,7 @@ TEST_CASE("reports needing fields a v1 file lacks say so and print no table") {
     }
 }
 
-TEST_CASE("-P -t on gen20: the tally line cumulates the rows printed so far") {
+TEST_CASE("option -P -t on gen20: the tally line cumulates the rows printed so far") {
     const auto rows = report({"flow-stat", "-f", "5", "-P", "-t", "5"});
     CHECK(rows[8] == "#SUB 0.000   25.000   42.857   42.857   25.000");
     CHECK(rows[9].rfind("65294 ", 0) == 0);

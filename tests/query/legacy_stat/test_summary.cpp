@@ -32,7 +32,7 @@ std::string lines(const std::string& text, int from, int to) {
 
 }  // namespace
 
-TEST_CASE("-f 0: flows within one second divide by zero and print inf") {
+TEST_CASE("report 0: flows within one second divide by zero and print inf") {
     TempDir dir;
     write_stream(dir / "two.ft", {flow(100, 1000, 1500, 2, 3000), flow(102, 1100, 1200, 1, 40)});
     const StatRun r = run_stat({"flow-stat", "-f", "0"}, dir / "two.ft");
@@ -53,7 +53,7 @@ TEST_CASE("-f 0: flows within one second divide by zero and print inf") {
           "Average Kbits / second (real)   : 12.1600\n");
 }
 
-TEST_CASE("-f 0: flows without packets are ignored and reported on stderr") {
+TEST_CASE("report 0: flows without packets are ignored and reported on stderr") {
     TempDir dir;
     write_stream(dir / "bogus.ft",
                  {flow(100, 0, 20, 0, 0), flow(100, 0, 20, 4, 400), flow(100, 0, 20, 0, 9)});
@@ -70,7 +70,7 @@ TEST_CASE("-f 0: flows without packets are ignored and reported on stderr") {
           "   .000 .000 .000 .000 .000 .000 .000 .000 .000 .000 .000 .000 .000 .000 .000 \n");
 }
 
-TEST_CASE("-f 0 on a stream without flows prints only the report information") {
+TEST_CASE("report 0 on a stream without flows prints only the report information") {
     TempDir dir;
     write_stream(dir / "empty.ft", {});
     const StatRun r = run_stat({"flow-stat", "-f", "0"}, dir / "empty.ft");
