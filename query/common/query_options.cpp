@@ -82,6 +82,13 @@ Query build_query(const QueryOptionText& text) {
     if (!text.archive_root.empty()) input.archive_root = text.archive_root;
     input.window = spec.window;
     q.inputs = select_inputs(input);
+    // Waiting for a stream an operator will never type is worse than saying so.
+    for (const auto& source : q.inputs.sources) {
+        if (source.is_stdin() && ::isatty(STDIN_FILENO) == 1)
+            throw UsageError(
+                "no input: give flow files or directories, -w DIR, or a flow-tools stream on "
+                "standard input");
+    }
 
     q.filter = std::make_unique<FlowFilter>(std::move(spec));
     q.scan.threads = text.threads;
