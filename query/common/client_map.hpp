@@ -1,0 +1,136 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flowfile/record.hpp"
+
+namespace flowquery {
+
+// The --clients FILE: which customer used an address, and when.
+//
+// The file is CSV (RFC 4180: a field may be enclosed in double quotes, a
+// quote inside one is written twice, commas inside quotes are plain text).
+// One entry per line; a line whose first non-blank character is '#' is a
+// comment, blank lines are ignored, a UTF-8 byte order mark and CRLF line
+// ends are accepted.  The first entry line may be the header
+//
+//     prefix,account,device,valid_from,valid_until
+//
+// (names in any case), which is skipped.  Columns, in this order:
+//
+//   prefix       an IPv4 address (10.0.3.7) or CIDR prefix (10.0.3.0/28);
+//                the address of a prefix must have no host bits set
+//   account      the customer's account id; required, any text
+//   device       the customer's device id (CPE, modem, line); may be empty
+//   valid_from   first instant of the mapping; empty: since ever
+//   valid_until  first instant it no longer holds; empty: still valid
+//
+// Times are ISO 8601 dates or date-times with an optional zone, or epoch
+// seconds, as in --from: 2026-02-01, 2026-02-01T08:30, 2026-02-01T08:30:00Z,
+// 2026-02-01 08:30+01:00, 1769904000.  Without a zone they are local time
+// (TZ).  The period is [valid_from, valid_until): a customer who leaves at
+// the end of January has valid_until 2026-02-01, and the next holder of the
+// address valid_from 2026-02-01.  Trailing empty columns may be left out
+// ("10.0.3.7,acct-1" is valid forever, without a device).
+//
+// Prefixes may nest (a business customer's /24 with a /32 inside it lent to
+// someone else): a flow takes the most specific prefix whose period contains
+// its time.  Two entries for the same prefix must not have overlapping
+// periods.
+//
+// Example:
+//
+//     prefix,account,device,valid_from,valid_until
+//     # residential: 10.0.3.7 changed hands on 1 February
+//     10.0.3.7,acct-1001,cpe-7a21,2026-01-01,2026-02-01
+//     10.0.3.7,acct-1002,cpe-9f03,2026-02-01,
+//     # a business /24, one address of which is another customer's
+//     198.51.100.0/24,acct-2001,router-1,,
+//     198.51.100.77,"Example Ltd, branch 2",,2026-01-15T12:00Z,
+//
+// Every problem is an error that stops the tool (exit 2) with one line:
+//   clients file F: cannot open (No such file or directory)
+//   clients file F line N: bad address '10.0.3.256'
+//   clients file F line N: bad prefix length in '10.0.3.0/33' (expected 0 to 32)
+//   clients file F line N: '10.0.3.5/28' has host bits set (did you mean 10.0.3.0/28?)
+//   clients file F line N: missing account
+//   clients file F line N: valid_from: bad time 'X' (expected ...)
+//   clients file F line N: valid_until '2026-01-01' is not after valid_from '2026-02-01'
+//   clients file F line N: period of 10.0.3.7/32 overlaps the one on line M
+//   clients file F line N: unterminated quote in field 2 (and other CSV errors)
+//   clients file F line N: expected at most 5 fields
+//   (prefix,account,device,valid_from,valid_until), found 6
+
+// Views into the ClientMap that produced them; valid while it lives (moving
+// the map keeps them valid).
+struct ClientIdentity {
+    std::string_view account;
+    std::string_view device;
+};
+
+class ClientMap {
+  public:
+    // Throws UsageError (see above), also when the file cannot be read.
+    static ClientMap load(const std::filesystem::path& file);
+    // `file_name` only names the file in error messages.
+    static ClientMap parse(std::string_view text, std::string_view file_name);
+
+    // The mapping valid at `unix_seconds` for this address: the most specific
+    // prefix whose period contains the time; nullopt when none.  Allocates
+    // nothing: it runs once or twice per flow.
+    std::optional<ClientIdentity> find(std::uint32_t address, std::int64_t unix_seconds) const;
+
+    // Whether some entry, at any time, has this account (to reject a
+    // misspelt --account instead of silently printing nothing).
+    bool has_account(std::string_view account) const;
+
+    // Number of entries (lines with a mapping).
+    std::size_t size() const { return entry_count_; }
+
+  private:
+    struct Period {
+        std::int64_t from;   // inclusive
+        std::int64_t until;  // exclusive
+        ClientIdentity identity;
+    };
+    // Open-addressing hash slot: the periods of one prefix are
+    // periods_[first, first + count), sorted by `from`.  count 0: empty slot.
+    struct Slot {
+        std::uint32_t network = 0;
+        std::uint32_t first = 0;
+        std::uint32_t count = 0;
+    };
+    // All prefixes of one length.
+    struct PrefixTable {
+        std::uint32_t mask = 0;
+        unsigned shift = 0;  // 32 - log2(slots.size()), for Fibonacci hashing
+        std::vector<Slot> slots;
+        const Slot* lookup(std::uint32_t network) const;
+    };
+    struct Entry;
+
+    static ClientMap build(std::vector<Entry> entries, std::string_view file_name);
+
+    std::unique_ptr<char[]> text_;     // account and device texts; never moves
+    std::vector<PrefixTable> tables_;  // longest prefix first
+    std::vector<Period> periods_;
+    std::vector<std::string_view> accounts_;  // sorted, unique
+    std::size_t entry_count_ = 0;
+};
+
+// The client side of a flow: the source address if the map knows it at the
+// flow's start, else the destination; nullopt if neither.
+struct FlowClient {
+    ClientIdentity identity;
+    bool client_is_source;
+};
+
+std::optional<FlowClient> find_flow_client(const ClientMap& map, const flowfile::Record& r);
+
+}  // namespace flowquery
