@@ -113,8 +113,8 @@ class Summary {
     // Account key values: 0 is "(unknown)", n is account_names_[n - 1].
     std::vector<std::string> account_names_;
     std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>> account_ids_;
-    // The client map hands out views of its own text: most flows of a batch
-    // repeat the previous one's account.
+    // The client map hands out views of its own text, so a repeated view
+    // (the same customer's flows often come together) skips hashing the name.
     const char* last_account_data_ = nullptr;
     std::size_t last_account_size_ = 0;
     std::uint32_t last_account_id_ = 0;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/csv_text.hpp"
+
 namespace flowquery {
 
 namespace {
@@ -115,19 +117,6 @@ void write_table(std::ostream& out, const SummaryReport& report) {
     out << text;
 }
 
-void append_csv_field(std::string& out, std::string_view field) {
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-        out += field;
-        return;
-    }
-    out += '"';
-    for (char c : field) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-}
-
 void write_csv(std::ostream& out, const SummaryReport& report) {
     std::string text;
     auto line = [&](const std::vector<std::string>& fields) {
@@ -135,7 +124,7 @@ void write_csv(std::ostream& out, const SummaryReport& report) {
             if (i > 0) text += ',';
             append_csv_field(text, fields[i]);
         }
-        text += "\r\n";
+        text += csv_line_end;
     };
     std::vector<std::string> header;
     for (const SummaryColumn& c : report.columns) header.push_back(c.name);
