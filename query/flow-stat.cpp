@@ -52,7 +52,8 @@ void add_options(CLI::App& app, StatOptions& o) {
 
 int run(const StatOptions& o) {
     Query q = build_query(o.query);
-    const SummarySpec spec = parse_summary_spec(o.by, o.interval, o.sort, o.top);
+    SummarySpec spec = parse_summary_spec(o.by, o.interval, o.sort, o.top);
+    spec.zone = q.zone;  // --utc: UTC periods, not only UTC labels
     const ClientMap* clients = q.clients ? &*q.clients : nullptr;
     if (std::find(spec.by.begin(), spec.by.end(), SummaryKey::account) != spec.by.end() && !clients)
         throw UsageError("--by account needs --clients FILE");

@@ -5,6 +5,7 @@ query_test(query_tools_tests
   tools/test_tools_clients.cpp
   tools/test_tools_compat.cpp
   tools/test_tools_errors.cpp
+  tools/test_tools_stat.cpp
 )
 target_compile_definitions(query_tools_tests PRIVATE
   FLOW_SELECT_BIN="$<TARGET_FILE:flow-select>"

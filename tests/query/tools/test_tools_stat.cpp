@@ -1,0 +1,88 @@
+// flow-stat's reports over generated archives, answers computed by hand.
+#include <catch2/catch.hpp>
+
+#include "support/temp_dir.hpp"
+#include "support/time_zone.hpp"
+#include "tools/archive_builder.hpp"
+#include "tools/run_tool.hpp"
+
+using namespace flowkeep_test;
+
+namespace {
+
+constexpr std::int64_t oct25_0000z = 1792886400;  // 02:00 CEST, the day clocks go back
+
+flowfile::Record sized(flowfile::Record r, std::uint32_t packets, std::uint32_t octets) {
+    r.dpkts = packets;
+    r.doctets = octets;
+    return r;
+}
+
+// SMTP and HTTPS flows on the DST day in Prague, one file per UTC hour.
+void write_dst_day(const std::filesystem::path& root) {
+    const std::uint32_t mx = ip(198, 51, 100, 25);
+    const std::uint32_t client = ip(10, 0, 3, 7);
+    ArchiveBuilder archive(root);
+    for (int h = -2; h < 4; ++h) {
+        const std::int64_t t = oct25_0000z + h * 3600;
+        archive.add_file(
+            t, {
+                   sized(flow_at((t + 600) * 1000, (t + 610) * 1000, client, mx, 6, 40000, 25), 10,
+                         1000 * static_cast<std::uint32_t>(h + 3)),
+                   sized(flow_at((t + 700) * 1000, (t + 710) * 1000, client, ip(1, 2, 3, 4), 6,
+                                 40001, 443),
+                         5, 500),
+               });
+    }
+}
+
+std::string stat(const std::filesystem::path& root, const std::string& options) {
+    const auto run =
+        run_shell("TZ=Europe/Prague " + std::string(FLOW_STAT_BIN) + " -w " + shell_arg(root) +
+                  " --from 2026-10-24T22:00Z --to 2026-10-25T04:00Z " + options);
+    INFO(run.err);
+    CHECK(run.status == 0);
+    return run.out;
+}
+
+}  // namespace
+
+TEST_CASE("flow-stat: SMTP per hour keeps the two 02:00 hours of a DST change apart") {
+    TempDir dir;
+    write_dst_day(dir.path());
+    CHECK(stat(dir.path(), "--port smtp --interval 1h --format csv") ==
+          "interval,flows,packets,octets\r\n"
+          "2026-10-25T00:00:00+02:00,1,10,1000\r\n"
+          "2026-10-25T01:00:00+02:00,1,10,2000\r\n"
+          "2026-10-25T02:00:00+02:00,1,10,3000\r\n"
+          "2026-10-25T02:00:00+01:00,1,10,4000\r\n"
+          "2026-10-25T03:00:00+01:00,1,10,5000\r\n"
+          "2026-10-25T04:00:00+01:00,1,10,6000\r\n");
+}
+
+TEST_CASE("flow-stat: a day period on a DST day has 25 hours") {
+    TempDir dir;
+    write_dst_day(dir.path());
+    CHECK(stat(dir.path(), "--interval 1d --format csv") ==
+          "interval,flows,packets,octets\r\n"
+          "2026-10-25T00:00:00+02:00,12,90,24000\r\n");
+}
+
+TEST_CASE("flow-stat: top destination ports by octets, as JSON") {
+    TempDir dir;
+    write_dst_day(dir.path());
+    CHECK(stat(dir.path(), "--by dst-port --top 1 --format json") ==
+          "{\"rows\":[\n"
+          "{\"dst_port\":25,\"flows\":6,\"packets\":60,\"octets\":21000}\n"
+          "],\n"
+          "\"total\":{\"flows\":12,\"packets\":90,\"octets\":24000}}\n");
+}
+
+TEST_CASE("flow-stat: the same answer whatever the number of threads") {
+    TempDir dir;
+    write_dst_day(dir.path());
+    const std::string one = stat(dir.path(), "--by service,dst-ip --threads 1");
+    CHECK(one == stat(dir.path(), "--by service,dst-ip --threads 2"));
+    CHECK(one == stat(dir.path(), "--by service,dst-ip --threads 5"));
+    CHECK(one.find("smtp/tcp") != std::string::npos);
+}
