@@ -6,9 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/flow_columns.hpp"
-#include "common/flow_listing.hpp"
-#include "common/query_options.hpp"
+#include "common/listing_options.hpp"
 #include "common/tool_main.hpp"
 #include "common/usage_error.hpp"
 
@@ -16,60 +14,36 @@ using namespace flowquery;
 
 namespace {
 
-constexpr const char* default_columns =
+const std::string default_columns =
     "start,end,protocol,src_ip,src_port,dst_ip,dst_port,packets,bytes,tcp_flags,event,exporter";
 
 struct ExportOptions {
-    QueryOptionText query;
+    ListingOptionText listing;
     std::string format = "csv";
-    std::string fields;
-    std::string sort;
-    bool descriptions = false;
 };
 
 void add_options(CLI::App& app, ExportOptions& o) {
-    add_query_options(app, o.query);
+    add_listing_options(app, o.listing, default_columns);
     app.add_option("--format", o.format,
                    "csv: RFC 4180 with a header row; flow-export: the text of flow-export -f2 "
                    "(all fields of the file's version, raw values)")
         ->check(CLI::IsMember({"csv", "flow-export"}))
         ->group("Output");
-    app.add_option("--fields", o.fields,
-                   std::string("CSV columns, in order (default ") + default_columns +
-                       "; account,device with --clients). Names: " + column_names())
-        ->type_name("LIST")
-        ->group("Output");
-    app.add_option("--sort", o.sort,
-                   "start: chronological order over all files (holds the matching flows in "
-                   "memory); default: file by file as stored")
-        ->check(CLI::IsMember({"start"}))
-        ->group("Output");
-    app.add_flag("--descriptions", o.descriptions,
-                 "Protocols and well-known ports by name instead of numbers")
-        ->group("Output");
 }
 
 int run(const ExportOptions& o) {
-    Query q = build_query(o.query);
-    const ListingOrder order = o.sort == "start" ? ListingOrder::start : ListingOrder::files;
+    Query q = build_query(o.listing.query);
     OutputBuffer out(STDOUT_FILENO);
     std::unique_ptr<FlowSink> sink;
     if (o.format == "flow-export") {
-        if (!o.fields.empty() || o.descriptions || o.query.utc)
+        if (!o.listing.fields.empty() || o.listing.descriptions || o.listing.query.utc)
             throw UsageError(
                 "--fields, --descriptions and --utc do not apply to --format flow-export");
         sink = make_flow_export_sink(out);
     } else {
-        std::string fields = o.fields.empty() ? default_columns : o.fields;
-        if (o.fields.empty() && q.clients) fields += ",account,device";
-        const auto columns = parse_columns(fields, "--fields");
-        if (needs_clients(columns) && !q.clients)
-            throw UsageError("--fields: account and device need --clients FILE");
-        RenderContext context{q.zone, o.descriptions ? &q.names : nullptr,
-                              q.clients ? &*q.clients : nullptr};
-        sink = make_csv_sink(out, FlowRenderer(columns, context));
+        sink = make_csv_sink(out, make_flow_renderer(o.listing, q, default_columns));
     }
-    const ScanReport report = list_flows(q, *sink, order);
+    const ScanReport report = list_flows(q, *sink, listing_order(o.listing));
     return report_scan_problems("flow-export-csv", q.inputs, report);
 }
 

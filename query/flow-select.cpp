@@ -6,9 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/flow_columns.hpp"
-#include "common/flow_listing.hpp"
-#include "common/query_options.hpp"
+#include "common/listing_options.hpp"
 #include "common/tool_main.hpp"
 #include "common/usage_error.hpp"
 
@@ -16,61 +14,37 @@ using namespace flowquery;
 
 namespace {
 
-constexpr const char* default_columns =
+const std::string default_columns =
     "start,end,protocol,src_ip,src_port,dst_ip,dst_port,packets,bytes,tcp_flags";
 
 struct SelectOptions {
-    QueryOptionText query;
+    ListingOptionText listing;
     std::string output = "table";
-    std::string fields;
-    std::string sort;
-    bool descriptions = false;
 };
 
 void add_options(CLI::App& app, SelectOptions& o) {
-    add_query_options(app, o.query);
+    add_listing_options(app, o.listing, default_columns);
     app.add_option("-o,--output", o.output,
                    "table: aligned columns for people; stream: a flow-tools stream on stdout "
                    "for flow-stat, flow-export-csv or flow-print")
         ->check(CLI::IsMember({"table", "stream"}))
         ->group("Output");
-    app.add_option("--fields", o.fields,
-                   std::string("Table columns, in order (default ") + default_columns +
-                       "; account,device with --clients). Names: " + column_names())
-        ->type_name("LIST")
-        ->group("Output");
-    app.add_option("--sort", o.sort,
-                   "start: chronological order over all files (holds the matching flows in "
-                   "memory); default: file by file as stored")
-        ->check(CLI::IsMember({"start"}))
-        ->group("Output");
-    app.add_flag("--descriptions", o.descriptions,
-                 "Protocols and well-known ports by name (/etc/protocols, /etc/services)")
-        ->group("Output");
 }
 
 int run(const SelectOptions& o) {
-    Query q = build_query(o.query);
-    const ListingOrder order = o.sort == "start" ? ListingOrder::start : ListingOrder::files;
+    Query q = build_query(o.listing.query);
     std::unique_ptr<FlowSink> sink;
     OutputBuffer out(STDOUT_FILENO);
     if (o.output == "stream") {
-        if (!o.fields.empty() || o.descriptions)
+        if (!o.listing.fields.empty() || o.listing.descriptions)
             throw UsageError("--fields and --descriptions apply to -o table only");
         if (::isatty(STDOUT_FILENO) == 1)
             throw UsageError("-o stream writes binary data: redirect it to a file or a pipe");
         sink = make_stream_sink(STDOUT_FILENO);
     } else {
-        std::string fields = o.fields.empty() ? default_columns : o.fields;
-        if (o.fields.empty() && q.clients) fields += ",account,device";
-        RenderContext context{q.zone, o.descriptions ? &q.names : nullptr,
-                              q.clients ? &*q.clients : nullptr};
-        const auto columns = parse_columns(fields, "--fields");
-        if (needs_clients(columns) && !q.clients)
-            throw UsageError("--fields: account and device need --clients FILE");
-        sink = make_table_sink(out, FlowRenderer(columns, context));
+        sink = make_table_sink(out, make_flow_renderer(o.listing, q, default_columns));
     }
-    const ScanReport report = list_flows(q, *sink, order);
+    const ScanReport report = list_flows(q, *sink, listing_order(o.listing));
     return report_scan_problems("flow-select", q.inputs, report);
 }
 

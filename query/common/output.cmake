@@ -7,4 +7,5 @@ target_sources(flowquery PRIVATE
   common/query_options.cpp
   common/tool_main.cpp
   common/flow_listing.cpp
+  common/listing_options.cpp
 )
