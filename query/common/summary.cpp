@@ -31,10 +31,40 @@ Summary::Summary(SummarySpec spec, const ServiceNames& names, const ClientMap* c
       intervals_(spec_.interval_seconds, spec_.zone) {
     for (SummaryKey key : spec_.by)
         if (is_port_key(key)) needs_ports_ = true;
+    if (spec_.by.size() == 1 && spec_.by[0] == SummaryKey::protocol) direct_.resize(256);
+    if (spec_.by.size() == 1 && is_port_key(spec_.by[0])) direct_.resize(65536);
 }
 
 void Summary::add(std::span<const flowfile::Record> records) {
+    if (!direct_.empty()) return add_direct(records);
     for (const flowfile::Record& r : records) add_record(r);
+}
+
+void Summary::add_direct(std::span<const flowfile::Record> records) {
+    // One loop per key, so the choice is not made again for every record.
+    auto count = [&](auto values_of) {
+        for (const flowfile::Record& r : records) {
+            if (needs_ports_ && !protocol_has_ports(r.prot)) continue;
+            const SummaryCounters counters{1, r.dpkts, r.doctets};
+            const auto [first, second] = values_of(r);
+            direct_[first].add(counters);
+            if (second != first) direct_[second].add(counters);
+            total_.add(counters);
+        }
+    };
+    using Values = std::pair<std::uint32_t, std::uint32_t>;
+    switch (spec_.by[0]) {
+        case SummaryKey::protocol:
+            return count([](const flowfile::Record& r) { return Values{r.prot, r.prot}; });
+        case SummaryKey::src_port:
+            return count([](const flowfile::Record& r) { return Values{r.srcport, r.srcport}; });
+        case SummaryKey::dst_port:
+            return count([](const flowfile::Record& r) { return Values{r.dstport, r.dstport}; });
+        case SummaryKey::port:
+            return count([](const flowfile::Record& r) { return Values{r.srcport, r.dstport}; });
+        default:
+            for (const flowfile::Record& r : records) add_record(r);
+    }
 }
 
 void Summary::add_record(const flowfile::Record& r) {
@@ -131,6 +161,8 @@ void Summary::merge(Summary&& other) {
     const auto account_column =
         std::find(spec_.by.begin(), spec_.by.end(), SummaryKey::account) - spec_.by.begin();
     const bool has_account = static_cast<std::size_t>(account_column) < spec_.by.size();
+    for (std::size_t value = 0; value < direct_.size(); ++value)
+        direct_[value].add(other.direct_[value]);
     other.table_.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
         if (!has_account) return table_.add(key, counters);
         PackedSummaryKey renumbered = key;

@@ -90,6 +90,18 @@ class Summary {
 
   private:
     void add_record(const flowfile::Record& r);
+    void add_direct(std::span<const flowfile::Record> records);
+    // Calls fn(key, counters) for every row, from table_ and direct_.
+    template <typename Fn>
+    void for_each_row(Fn&& fn) const {
+        table_.for_each(fn);
+        for (std::size_t value = 0; value < direct_.size(); ++value) {
+            if (direct_[value].flows == 0) continue;
+            PackedSummaryKey key{};
+            layout_.set(key, 0, value);
+            fn(static_cast<const PackedSummaryKey&>(key), direct_[value]);
+        }
+    }
     std::uint32_t account_id(std::string_view account);
     std::uint32_t intern_account(std::string_view account);
     std::string cell_text(std::size_t column, std::uint64_t value, TimeZoneStyle zone) const;
@@ -106,6 +118,10 @@ class Summary {
     const ClientMap* clients_;
     SummaryKeyLayout layout_;
     SummaryTable table_;
+    // A report on one key of at most 16 bits (a protocol or a port) counts in
+    // a plain array indexed by the value instead of table_: no hashing in the
+    // hottest loop of the top-N port report.  Empty otherwise.
+    std::vector<SummaryCounters> direct_;
     SummaryCounters total_;
     bool needs_ports_ = false;
     IntervalBuckets intervals_;

@@ -94,8 +94,7 @@ SummaryReport Summary::report(TimeZoneStyle zone) const {
         SummaryCounters counters;
     };
     std::vector<Row> rows;
-    rows.reserve(table_.size());
-    table_.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
+    for_each_row([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
         Row row{std::vector<std::uint64_t>(columns), std::vector<std::uint64_t>(columns), counters};
         for (std::size_t c = 0; c < columns; ++c) {
             row.values[c] = layout_.get(key, c);
