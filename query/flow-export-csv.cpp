@@ -52,7 +52,7 @@ int run(const ExportOptions& o) {
 int main(int argc, char** argv) {
     CLI::App app{"flow-export-csv: the flows that match a query as CSV (flowkeep)",
                  "flow-export-csv"};
-    app.set_version_flag("--version", "flow-export-csv (flowkeep) " FLOWKEEP_VERSION);
+    app.set_version_flag("--version", version_text("flow-export-csv", FLOWKEEP_VERSION));
     ExportOptions options;
     add_options(app, options);
     return run_query_tool("flow-export-csv", app, argc, argv, [&] { return run(options); });

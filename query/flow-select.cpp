@@ -52,7 +52,7 @@ int run(const SelectOptions& o) {
 
 int main(int argc, char** argv) {
     CLI::App app{"flow-select: print the flows that match a query (flowkeep)", "flow-select"};
-    app.set_version_flag("--version", "flow-select (flowkeep) " FLOWKEEP_VERSION);
+    app.set_version_flag("--version", version_text("flow-select", FLOWKEEP_VERSION));
     SelectOptions options;
     add_options(app, options);
     return run_query_tool("flow-select", app, argc, argv, [&] { return run(options); });

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
         "flow-stat: totals and top-N reports of the flows that match a query (flowkeep).\n"
         "Given -f N it runs the original flow-stat's report N on a stream on stdin.",
         "flow-stat"};
-    app.set_version_flag("--version", "flow-stat (flowkeep) " FLOWKEEP_VERSION);
+    app.set_version_flag("--version", version_text("flow-stat", FLOWKEEP_VERSION));
     StatOptions options;
     add_options(app, options);
     return run_query_tool("flow-stat", app, argc, argv, [&] { return run(options); });

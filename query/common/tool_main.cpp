@@ -5,8 +5,16 @@
 #include "common/output_buffer.hpp"
 #include "common/usage_error.hpp"
 #include "flowfile/error.hpp"
+#include "flowfile/reader.hpp"
 
 namespace flowquery {
+
+std::string version_text(std::string_view program, std::string_view version) {
+    return std::string(program) + " (flowkeep) " + std::string(version) + "\ncompressed files: " +
+           (flowfile::fast_inflate_available()
+                ? "libdeflate, zlib for damaged and unfinished files"
+                : "zlib only (build with libdeflate-dev to read them twice as fast)");
+}
 
 int run_query_tool(std::string_view program, CLI::App& app, int argc, char** argv,
                    const std::function<int()>& work) {
