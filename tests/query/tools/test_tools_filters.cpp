@@ -88,3 +88,23 @@ TEST_CASE("filters: flow-stat and flow-select take the same options") {
     CHECK(stat.status == 0);
     CHECK(stat.out.find("3,30,3000") != std::string::npos);
 }
+
+TEST_CASE("flow-select --descriptions names protocols and well-known ports") {
+    if (!std::filesystem::exists("/etc/services") || !std::filesystem::exists("/etc/protocols")) {
+        WARN("no /etc/services or /etc/protocols (Debian: netbase): names cannot be shown");
+        return;
+    }
+    TempDir dir;
+    const auto file = write_mixed_file(dir.path());
+    const auto run =
+        run_shell(std::string(FLOW_SELECT_BIN) +
+                  " --descriptions --dst-port 25,53,1500 --fields protocol,dst_port,src_port " +
+                  shell_arg(file));
+    CHECK(run.status == 0);
+    // Port 1500 has no name in Debian's /etc/services: its number stays.
+    CHECK(run.out ==
+          "Proto  Dst Port  Src Port\n"
+          "tcp        smtp    tcpmux\n"
+          "udp      domain         2\n"
+          "tcp        1500         3\n");
+}
