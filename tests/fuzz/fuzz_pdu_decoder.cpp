@@ -1,0 +1,95 @@
+// flow-capture's Decoder stage (NetFlow v1, v5, v6, v7 and v8 datagrams)
+// over arbitrary bytes: what anyone who can reach the UDP port can send.
+//
+// Input layout: one control byte, then datagrams separated by "FKDG".  The
+// control byte picks the files' export version (-V), whether a remote
+// address is configured, and a small exporter table, so that the mutator
+// reaches the version translation, the source check and the exporter cap.
+// Datagrams come from a few exporter addresses in turn, so one input drives
+// the per-exporter sequence accounting across several PDUs.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "flowfile/record.hpp"
+#include "fuzz_check.hpp"
+#include "pdu_decoder.hpp"
+#include "pdu_family.hpp"
+
+using flowkeep_fuzz::check;
+
+namespace {
+
+constexpr std::array<std::uint16_t, 6> stored_versions = {0, 1, 5, 6, 7, 1005};
+constexpr std::array<std::uint32_t, 3> exporters = {
+    0x7f000002,  // 127.0.0.2, as in the golden captures
+    0xc0000201,  // 192.0.2.1
+    0x0a000001,  // 10.0.0.1
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 1) return 0;
+    const std::uint8_t control = data[0];
+
+    capture::DecoderSettings settings;
+    settings.stored_version = stored_versions[control % stored_versions.size()];
+    if (control & 0x40) settings.remote_ip = exporters[0];
+    if (control & 0x80) {
+        settings.max_exporters = 2;
+        settings.max_engines_per_exporter = 2;
+    }
+    std::size_t log_lines = 0;
+    capture::Decoder decoder(settings, [&](const std::string& line) {
+        check(!line.empty(), "an empty log line");
+        ++log_lines;
+    });
+
+    std::vector<flowfile::Record> out;
+    out.reserve(capture::max_records_per_pdu);
+    std::uint64_t flows = 0;
+    std::size_t index = 0;
+    for (const auto part :
+         flowkeep_fuzz::split(flowkeep_fuzz::as_text(data + 1, size - 1), "FKDG")) {
+        capture::Datagram d;
+        d.bytes = {reinterpret_cast<const std::uint8_t*>(part.data()), part.size()};
+        d.source_ip = exporters[index % exporters.size()];
+        d.local_ip = 0x7f000001;
+        d.local_port = 9995;
+        d.receive_time = 1255617000 + static_cast<std::int64_t>(index);
+        ++index;
+
+        out.clear();
+        const capture::DecodeResult r = decoder.decode(d, out);
+        check(r.records == out.size(), "records reported are not the records appended");
+        check(r.records <= capture::max_records_per_pdu, "more records than any PDU can carry");
+        if (r.accepted()) {
+            check(r.exporter != capture::no_exporter, "an accepted datagram without an exporter");
+            check(decoder.stored_version() != 0, "no stored version after an accepted datagram");
+            for (const flowfile::Record& rec : out)
+                check(rec.exaddr == d.source_ip, "a record not stamped with its exporter");
+        } else {
+            check(r.records == 0, "records from a rejected datagram");
+            check(r.counters.corrupt_packets == 1, "a rejected datagram not counted as corrupt");
+        }
+        flows += r.records;
+    }
+
+    const capture::DecoderStats& stats = decoder.stats();
+    const std::uint64_t rejected =
+        std::accumulate(stats.rejected.begin(), stats.rejected.end(), std::uint64_t{0});
+    check(stats.datagrams == index, "datagrams counted are not the datagrams fed");
+    check(stats.accepted + rejected == stats.datagrams, "datagrams neither accepted nor rejected");
+    check(stats.flows == flows, "flows counted are not the records decoded");
+    check(decoder.exporters().size() <= settings.max_exporters, "exporter table beyond its cap");
+    // Every rejection before the source check logs at least one line.
+    check(log_lines >= stats.datagrams - stats.accepted -
+                           stats.rejected_for(capture::RejectReason::exporter_limit),
+          "a rejected datagram left no log line");
+    return 0;
+}
