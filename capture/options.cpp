@@ -313,7 +313,9 @@ const OptionRow option_rows[] = {
 const OptionRow* find_row(const std::string& key) {
     for (const OptionRow& row : option_rows) {
         const std::string names = row.names;
-        if ((names[0] == ',' && names.substr(1) == key.substr(1) && key[0] == '-') || names == key)
+        // key[0] first: Boost names an option "" for a bare "--=", which has
+        // no substr(1).
+        if ((names[0] == ',' && key[0] == '-' && names.substr(1) == key.substr(1)) || names == key)
             return &row;
     }
     return nullptr;
