@@ -5,6 +5,9 @@
 #
 #   tests/fuzz/run_fuzzers.sh BUILD_DIR SECONDS [TARGET...]
 #
+# FUZZ_RUNS=N also stops each target after N executions (a campaign's
+# "10 million executions or one hour" is FUZZ_RUNS=10000000 with 3600).
+#
 # Seeds are made afresh from tests/data into BUILD_DIR/fuzz/seeds; what each
 # target discovers is kept in BUILD_DIR/fuzz/corpus/TARGET, so later runs
 # start where earlier ones stopped.  A failing input is saved as
@@ -116,19 +119,21 @@ for t in "${targets[@]}"; do
     [ -f "$src/$t.dict" ] && dict=("-dict=$src/$t.dict")
     log=$work/logs/$t.log
     rc=0
+    started=$SECONDS
     # shellcheck disable=SC2046
-    "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$bin" -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/$t-" $(options_for "$t") "${dict[@]}" \
         "$work/corpus/$t" "$work/seeds/$t" >"$log" 2>&1 || rc=$?
+    elapsed=$((SECONDS - started))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     corpus=$(find "$work/corpus/$t" -type f | wc -l)
     # A report that did not end the run (a recoverable check) fails it too.
     if [ $rc -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz invariant broken' "$log"; then
-        echo "$t: FAILED (exit $rc) after ${execs:-?} executions; log $log" >&2
+        echo "$t: FAILED (exit $rc) after ${execs:-?} executions in $elapsed s; log $log" >&2
         grep -E 'ERROR:|runtime error:|fuzz invariant broken|SUMMARY:|Test unit written' "$log" | head -n 20 >&2 || true
         failed+=("$t")
     else
-        echo "$t: ok, ${execs:-?} executions in ${seconds} s, corpus $corpus inputs"
+        echo "$t: ok, ${execs:-?} executions in $elapsed s, corpus $corpus inputs"
     fi
 done
 
