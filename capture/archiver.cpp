@@ -1,7 +1,10 @@
 #include "archiver.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -19,6 +22,65 @@ namespace {
 
 std::uint32_t whole_seconds(WallTime t) {
     return static_cast<std::uint32_t>(std::floor(t));
+}
+
+// A descriptor closed however the walk ends.
+struct DirFd {
+    int fd = -1;
+    explicit DirFd(int f) : fd(f) {}
+    DirFd(const DirFd&) = delete;
+    DirFd& operator=(const DirFd&) = delete;
+    ~DirFd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+// Removes the expired file `path`, which names a file below `work_dir`, without
+// following a symbolic link anywhere below the work directory: every
+// directory on the way is opened with O_NOFOLLOW and the file itself must be
+// a regular file, so a directory swapped for a link since the scan (or a
+// link planted by whoever can write there) never leads expiry out of the
+// tree.  Returns "" on success, else why the file was kept.
+std::string remove_inside(const std::string& work_dir, const std::string& path) {
+    std::size_t at = work_dir.size();
+    if (path.empty()) return "not a file";
+    if (work_dir == "." && path.rfind("./", 0) != 0 && path.front() != '/')
+        at = 0;  // the archiver's own entries are relative to "."
+    else if (path.compare(0, work_dir.size(), work_dir) != 0 ||
+             (!work_dir.empty() && work_dir.back() != '/' && path.size() > at && path[at] != '/'))
+        return "outside the work directory";
+    std::vector<std::string> parts;
+    while (at <= path.size()) {
+        const std::size_t slash = std::min(path.find('/', at), path.size());
+        const std::string part = path.substr(at, slash - at);
+        if (part == "..") return "\"..\" in the path; not followed";
+        if (!part.empty() && part != ".") parts.push_back(part);
+        at = slash + 1;
+    }
+    if (parts.empty()) return "not a file";
+    DirFd dir(::open(work_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.fd < 0) return std::strerror(errno);
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        DirFd sub(
+            ::openat(dir.fd, parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (sub.fd < 0) {
+            const int err = errno;
+            struct stat st {};
+            if ((err == ELOOP || err == ENOTDIR) &&
+                ::fstatat(dir.fd, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISLNK(st.st_mode))
+                return parts[i] + " is a symbolic link; not followed";
+            return std::strerror(err);
+        }
+        std::swap(dir.fd, sub.fd);
+    }
+    struct stat st {};
+    if (::fstatat(dir.fd, parts.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return std::strerror(errno);
+    if (S_ISLNK(st.st_mode)) return "symbolic link; not followed";
+    if (!S_ISREG(st.st_mode)) return "not a regular file";
+    if (::unlinkat(dir.fd, parts.back().c_str(), 0) != 0) return std::strerror(errno);
+    return "";
 }
 
 }  // namespace
@@ -62,6 +124,11 @@ bool Archiver::accept(const FlowBatch& batch, WallTime now) {
 
 void Archiver::tick(WallTime now) {
     reap_children();
+    if (!pending_renames_.empty()) retry_renames(now);
+    if (writer_ && !open_file_still_there()) {
+        // The flows it held went with it; new ones go to a new file as soon
+        // as one can be created (next second at the earliest).
+    }
     if (writer_ && blocked_) {
         try {
             writer_->flush();
@@ -83,6 +150,48 @@ void Archiver::tick(WallTime now) {
         }
         last_flush_ = now;
     }
+}
+
+bool Archiver::open_file_still_there() {
+    struct stat st {};
+    const std::filesystem::path path = settings_.work_dir / current_relative_;
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (static_cast<std::uint64_t>(st.st_dev) == open_dev_ &&
+            static_cast<std::uint64_t>(st.st_ino) == open_ino_)
+            return true;
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+        return true;  // cannot tell (e.g. EACCES): keep writing
+    }
+    const std::uint64_t lost = writer_->records_written();
+    flows_removed_ += lost;
+    const std::string message = current_relative_ +
+                                " was removed while open: " + std::to_string(lost) +
+                                " flows written to it went with it; new flows go to a new file";
+    note_error(message);
+    log_(message);
+    writer_.reset();  // flushes into the removed file and lets go of it
+    current_relative_.clear();
+    return false;
+}
+
+void Archiver::retry_renames(WallTime now) {
+    if (now - last_rename_retry_ < 1.0) return;
+    last_rename_retry_ = now;
+    std::vector<PendingRename> still;
+    for (auto& p : pending_renames_) {
+        const std::filesystem::path from = settings_.work_dir / p.tmp_relative;
+        std::error_code ec;
+        std::filesystem::rename(from, settings_.work_dir / p.final_relative, ec);
+        if (!ec) {
+            log_("renamed " + p.tmp_relative + " to " + p.final_relative);
+            file_done(p.final_relative, p.size, p.capture_start, p.final_close);
+        } else if (ec == std::errc::no_such_file_or_directory) {
+            log_(p.tmp_relative + " vanished before it could be renamed");
+        } else {
+            still.push_back(std::move(p));
+        }
+    }
+    pending_renames_ = std::move(still);
 }
 
 void Archiver::set_catching_up(bool on) {
@@ -114,6 +223,10 @@ void Archiver::rotate(WallTime now) {
 }
 
 bool Archiver::shutdown(WallTime now) {
+    if (!pending_renames_.empty()) {
+        last_rename_retry_ = 0;
+        retry_renames(now);
+    }
     if (!writer_) return true;
     return close_file(now, true);
 }
@@ -165,6 +278,11 @@ bool Archiver::open_file(WallTime now) {
         blocked_ = false;
         log_("writing " + relative + " again");
     }
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+        open_dev_ = static_cast<std::uint64_t>(st.st_dev);
+        open_ino_ = static_cast<std::uint64_t>(st.st_ino);
+    }
     current_name_ = name;
     current_relative_ = relative;
     last_created_ = created;
@@ -195,33 +313,41 @@ bool Archiver::close_file(WallTime now, bool final_close) {
     const std::filesystem::path tmp_path = settings_.work_dir / current_relative_;
     const std::string final_relative =
         flowfile::nest_path(current_name_.closed(), settings_.nesting);
+    const auto capture_start = static_cast<std::uint32_t>(current_name_.creation_time());
     std::error_code ec;
     std::filesystem::rename(tmp_path, settings_.work_dir / final_relative, ec);
-    if (ec) {
-        // The data is complete in the tmp- file; readers and recovery accept it.
-        log_("rename(" + tmp_path.string() + "): " + ec.message());
-        note_error("rename(" + tmp_path.string() + "): " + ec.message());
-    }
     ++files_finished_;
     counters_ = {};
+    const std::string tmp_relative = current_relative_;
     current_relative_.clear();
-
-    if (!ec) {
-        // Relative to the work directory when the daemon runs inside it, as
-        // flow-capture logs the files it closed; full paths otherwise.
-        const std::string expiry_path = settings_.work_dir == "."
-                                            ? final_relative
-                                            : (settings_.work_dir / final_relative).string();
-        if (expiry_scanned_)
-            expiry_list_.push_back(
-                {.path = expiry_path,
-                 .size = size,
-                 .capture_start = static_cast<std::uint32_t>(current_name_.creation_time())});
-        // flow-capture never expires at exit: the files of the last run stay.
-        if (!final_close) run_expiry();
-        if (!settings_.post_rotate_program.empty()) run_post_rotate(final_relative);
+    if (ec) {
+        // The data is complete in the tmp- file (readers and recovery accept
+        // it); the rename is retried every second until it succeeds.
+        const std::string message = "rename(" + tmp_path.string() + "): " + ec.message() +
+                                    "; the finished file keeps its tmp- name until it can be "
+                                    "renamed (retrying)";
+        log_(message);
+        note_error(message);
+        pending_renames_.push_back(
+            {tmp_relative, final_relative, size, capture_start, final_close});
+        if (pending_renames_.size() == 1) last_rename_retry_ = now;
+        return true;
     }
+    file_done(final_relative, size, capture_start, final_close);
     return true;
+}
+
+void Archiver::file_done(const std::string& final_relative, std::uint64_t size,
+                         std::uint32_t capture_start, bool final_close) {
+    // Relative to the work directory when the daemon runs inside it, as
+    // flow-capture logs the files it closed; full paths otherwise.
+    const std::string expiry_path =
+        settings_.work_dir == "." ? final_relative : (settings_.work_dir / final_relative).string();
+    if (expiry_scanned_)
+        expiry_list_.push_back({.path = expiry_path, .size = size, .capture_start = capture_start});
+    // flow-capture never expires at exit: the files of the last run stay.
+    if (!final_close) run_expiry();
+    if (!settings_.post_rotate_program.empty()) run_post_rotate(final_relative);
 }
 
 void Archiver::start_expiry() {
@@ -254,8 +380,10 @@ void Archiver::run_expiry() {
     for (const auto& removal : plan.removals)
         log_("remove/" + std::to_string(static_cast<int>(removal.rule)) + " " + removal.entry.path);
     if (!settings_.expiry_dry_run) {
-        for (const auto& outcome : flowfile::execute_expiry(plan))
-            if (!outcome.removed()) log_("unlink(" + outcome.path + "): " + outcome.message);
+        for (const auto& removal : plan.removals) {
+            const std::string kept = remove_inside(settings_.work_dir.string(), removal.entry.path);
+            if (!kept.empty()) log_("unlink(" + removal.entry.path + "): " + kept);
+        }
         expiry_list_.erase(expiry_list_.begin(), expiry_list_.begin() + static_cast<std::ptrdiff_t>(
                                                                             plan.removals.size()));
     }

@@ -82,12 +82,25 @@ class Archiver {
     const std::string& current_file() const { return current_relative_; }
     std::uint64_t files_finished() const { return files_finished_; }
     std::uint64_t write_errors() const { return write_errors_; }
+    // Flows written into an open file that someone removed (with its
+    // directory, say) before it was finished: gone with it.
+    std::uint64_t flows_removed_with_open_file() const { return flows_removed_; }
+    // Finished files still called tmp- because the rename failed (e.g. an
+    // immutable or read-only directory); retried on every tick.
+    std::size_t renames_pending() const { return pending_renames_.size(); }
     // The latest write problem, one line; empty when none happened.
     const std::string& last_error() const { return last_error_; }
 
   private:
     bool open_file(WallTime now);
     bool close_file(WallTime now, bool final_close = false);
+    // After a successful close and rename: expiry and the -R program.
+    void file_done(const std::string& final_relative, std::uint64_t size,
+                   std::uint32_t capture_start, bool final_close);
+    void retry_renames(WallTime now);
+    // False (and the writer abandoned) when the open file is no longer where
+    // it was created.
+    bool open_file_still_there();
     void run_expiry();
     void run_post_rotate(const std::string& relative_path);
     void reap_children();
@@ -110,6 +123,19 @@ class Archiver {
     std::uint64_t write_errors_ = 0;
     std::string last_error_;
     std::vector<flowfile::ExpiryEntry> expiry_list_;
+    // Identity of the open file, to notice it being removed or replaced.
+    std::uint64_t open_dev_ = 0;
+    std::uint64_t open_ino_ = 0;
+    std::uint64_t flows_removed_ = 0;
+    struct PendingRename {
+        std::string tmp_relative;
+        std::string final_relative;
+        std::uint64_t size = 0;
+        std::uint32_t capture_start = 0;
+        bool final_close = false;
+    };
+    std::vector<PendingRename> pending_renames_;
+    WallTime last_rename_retry_ = 0;
     bool expiry_scanned_ = false;
 };
 

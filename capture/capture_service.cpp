@@ -1,5 +1,6 @@
 #include "capture_service.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <chrono>
@@ -129,6 +130,14 @@ class ReceivingThread {
             counters_.last_flow_time.store(now, std::memory_order_relaxed);
         }
         if (!r.accepted()) counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
+        if (r.reason == RejectReason::exporter_limit) {
+            counters_.exporter_limit_datagrams.fetch_add(1, std::memory_order_relaxed);
+            if (d.bytes.size() >= 4)
+                counters_.exporter_limit_flows.fetch_add(
+                    static_cast<std::uint64_t>(d.bytes[2]) << 8 | d.bytes[3],
+                    std::memory_order_relaxed);
+        }
+        counters_.exporters.store(decoder_.exporters().size(), std::memory_order_relaxed);
         if (batch_->records.size() + max_records_per_pdu > queue_.records_per_batch()) hand_over();
     }
 
@@ -189,11 +198,18 @@ bool write_status_file(const std::string& path, const CaptureCounters& c, const 
             << "files_finished=" << a.files_finished() << '\n'
             << "write_errors=" << a.write_errors() << '\n'
             << "catch_up_episodes=" << c.catch_up_episodes.load() << '\n'
+            << "exporters=" << c.exporters.load() << '\n'
+            << "exporter_limit_datagrams=" << c.exporter_limit_datagrams.load() << '\n'
+            << "exporter_limit_flows=" << c.exporter_limit_flows.load() << '\n'
+            << "flows_removed_with_open_file=" << a.flows_removed_with_open_file() << '\n'
+            << "renames_pending=" << a.renames_pending() << '\n'
             << "disk_blocked=" << (a.blocked() ? 1 : 0) << '\n'
             << "last_error=" << a.last_error() << '\n';
         out.close();
         if (!out) return false;
     }
+    // Monitoring reads it as another user: readable whatever the umask.
+    ::chmod(staging.c_str(), 0644);
     return std::rename(staging.c_str(), path.c_str()) == 0;
 }
 
@@ -212,8 +228,9 @@ void install_signal_flags() {
     ::sigaction(SIGPIPE, &sa, nullptr);
 }
 
-CaptureService::CaptureService(CaptureOptions options, DaemonLog& log)
-    : options_(std::move(options)), log_(log) {}
+CaptureService::CaptureService(CaptureOptions options, DaemonLog& log,
+                               std::optional<UserSwitch> user)
+    : options_(std::move(options)), log_(log), user_(std::move(user)) {}
 
 int CaptureService::run() {
     const LogSink log = log_.sink();
@@ -224,6 +241,13 @@ int CaptureService::run() {
         char cwd[4096];
         if (::getcwd(cwd, sizeof cwd))
             options_.status_file = std::string(cwd) + "/" + options_.status_file;
+    }
+    // Where the work directory is, to find it again if it is removed and
+    // created anew (or replaced) while we run inside it.
+    std::string work_dir_path = options_.work_dir;
+    if (work_dir_path.front() != '/') {
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd)) work_dir_path = std::string(cwd) + "/" + work_dir_path;
     }
     if (::chdir(options_.work_dir.c_str()) != 0) {
         log("chdir(" + options_.work_dir + "): " + std::strerror(errno));
@@ -263,10 +287,6 @@ int CaptureService::run() {
 
     // After the bind: a second capture on the same port stops above, before
     // it could touch the files of the running one.
-    recover_leftovers(".", options_.nesting, log);
-    // Expiry scans after recovery, so it lists the recovered ft- files.
-    archiver.start_expiry();
-
     std::optional<PidFile> pid_file;
     if (!options_.foreground && options_.pid_file) {
         try {
@@ -276,6 +296,26 @@ int CaptureService::run() {
             return 1;
         }
     }
+    // Everything that needed root is done: from here on, the files are
+    // written as --user.
+    if (user_) {
+        try {
+            switch_user(*user_);
+        } catch (const PrivilegeError& e) {
+            log(e.what());
+            return 1;
+        }
+        log("running as user " + user_->name + " (uid " + std::to_string(user_->uid) + ", gid " +
+            std::to_string(user_->gid) + ")");
+        if (::access(".", W_OK | X_OK) != 0) {
+            log("--user " + user_->name + ": cannot write to the work directory " +
+                options_.work_dir + ": " + std::strerror(errno));
+            return 1;
+        }
+    }
+    recover_leftovers(".", options_.nesting, log);
+    // Expiry scans after recovery, so it lists the recovered ft- files.
+    archiver.start_expiry();
 
     DecoderSettings decoder_settings;
     decoder_settings.stored_version = options_.export_version;
@@ -292,6 +332,40 @@ int CaptureService::run() {
     double last_status = 0;
     bool status_file_ok = true;
     double queue_empty_since = wall_now();
+    bool work_dir_gone = false;
+    // Is "." still the work directory?  Removed: say so once and let the
+    // archiver retry (it holds the flows, then the queue drops and counts);
+    // back or replaced by a new one: move into it.
+    auto follow_work_dir = [&](double now) {
+        struct stat here {
+        }, there{};
+        const bool here_alive = ::stat(".", &here) == 0 && here.st_nlink > 0;
+        const bool there_exists =
+            ::stat(work_dir_path.c_str(), &there) == 0 && S_ISDIR(there.st_mode);
+        if (here_alive && there_exists && here.st_dev == there.st_dev &&
+            here.st_ino == there.st_ino)
+            return;
+        if (!there_exists) {
+            if (!work_dir_gone)
+                log("work directory " + work_dir_path +
+                    " is gone: holding flows until it is created again");
+            work_dir_gone = true;
+            return;
+        }
+        // A new directory under the name: finish the open file where it is
+        // (when the old directory still exists), then write into the new one.
+        if (here_alive) archiver.rotate(now);
+        if (::chdir(work_dir_path.c_str()) != 0) {
+            if (!work_dir_gone)
+                log("chdir(" + work_dir_path + "): " + std::strerror(errno) + "; retrying");
+            work_dir_gone = true;
+            return;
+        }
+        log("work directory " + work_dir_path + (work_dir_gone ? " is back" : " was replaced") +
+            ": writing into it");
+        work_dir_gone = false;
+        archiver.start_expiry();
+    };
     while (stop_signal == 0) {
         // Falling behind: trade some file size for speed rather than drop
         // flows; back to -z once the queue has stayed empty for a while.
@@ -323,6 +397,7 @@ int CaptureService::run() {
         const double now = wall_now();
         archiver.tick(now);
         if (now - last_status >= 1.0) {
+            follow_work_dir(now);
             const bool written =
                 write_status_file(options_.status_file, counters_, archiver, startup);
             if (!written && status_file_ok)

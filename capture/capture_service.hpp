@@ -7,10 +7,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "daemon_log.hpp"
 #include "options.hpp"
+#include "privileges.hpp"
 
 namespace capture {
 
@@ -26,19 +28,28 @@ struct CaptureCounters {
     std::atomic<std::uint64_t> kernel_drops{0};
     // Times the writer fell behind and switched to zlib level 1 for a while.
     std::atomic<std::uint64_t> catch_up_episodes{0};
+    // Exporter entries, and datagrams refused because the table was full (a
+    // flood of spoofed sources cannot grow memory past the cap).
+    std::atomic<std::uint64_t> exporters{0};
+    std::atomic<std::uint64_t> exporter_limit_datagrams{0};
+    std::atomic<std::uint64_t> exporter_limit_flows{0};
     std::atomic<std::int64_t> last_datagram_time{0};
     std::atomic<std::int64_t> last_flow_time{0};
 };
 
 class CaptureService {
   public:
-    CaptureService(CaptureOptions options, DaemonLog& log);
+    // `user`: --user, resolved; the switch happens once the socket is bound
+    // and the pidfile written.
+    CaptureService(CaptureOptions options, DaemonLog& log,
+                   std::optional<UserSwitch> user = std::nullopt);
     // Runs until SIGTERM/SIGQUIT (or SIGINT); returns the exit status.
     int run();
 
   private:
     CaptureOptions options_;
     DaemonLog& log_;
+    std::optional<UserSwitch> user_;
     CaptureCounters counters_;
 };
 

@@ -10,27 +10,28 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "capture_service.hpp"
 #include "config_file.hpp"
-#include "flowfile/writer.hpp"
 #include "daemon_log.hpp"
+#include "flowfile/writer.hpp"
 #include "options.hpp"
+#include "privileges.hpp"
 #include "version.hpp"
 
 namespace {
 
 // Parent exits 0 at once; the child leaves the terminal (flow-capture.md §2).
-void daemonise(bool keep_umask) {
+void daemonise() {
     const pid_t pid = ::fork();
     if (pid < 0) {
         std::perror("flow-capture: fork");
         std::exit(1);
     }
     if (pid > 0) std::exit(0);
-    if (!keep_umask) ::umask(022);
     ::setsid();
     const int null = ::open("/dev/null", O_RDWR);
     if (null >= 0) {
@@ -112,10 +113,25 @@ int main(int argc, char* argv[]) {
     }
 
     if (options.fast && options.compression_level != 0 && !flowfile::igzip_available()) {
-        std::fprintf(stderr, "flow-capture: --fast: this build has no ISA-L igzip (install "
-                             "libisal-dev and rebuild)\n");
+        std::fprintf(stderr,
+                     "flow-capture: --fast: this build has no ISA-L igzip (install "
+                     "libisal-dev and rebuild)\n");
         return 1;
     }
+    // Checked before the fork, so a wrong name is one line on the terminal.
+    std::optional<capture::UserSwitch> user;
+    if (!options.user.empty()) {
+        try {
+            user = capture::resolve_user(options.user);
+        } catch (const capture::PrivilegeError& e) {
+            std::fprintf(stderr, "flow-capture: %s\n", e.what());
+            return 1;
+        }
+    }
+    // Flow records are personal data: files 0640, directories 0750, unless
+    // -u keeps the umask flowkeep was started with (flow-tools set 022 as a
+    // daemon and kept the inherited one with -D).
+    if (!options.keep_umask) ::umask(capture::data_retention_umask);
     capture::DaemonLog log("flow-capture");
     capture::install_signal_flags();
     if (!options.foreground) {
@@ -126,8 +142,8 @@ int main(int argc, char* argv[]) {
                          std::strerror(errno));
             return 1;
         }
-        daemonise(options.keep_umask);
+        daemonise();
         log.use_syslog();
     }
-    return capture::CaptureService(std::move(options), log).run();
+    return capture::CaptureService(std::move(options), log, std::move(user)).run();
 }

@@ -213,7 +213,8 @@ const OptionRow option_rows[] = {
              number_in(k, v, 0, 60, "0..60 minutes", "Stat interval must be between 0 and 60."));
      }},
     {",u", nullptr, Group::flow_tools,
-     "when running as a daemon, keep the inherited umask instead of 022",
+     "keep the inherited umask; without -u flowkeep sets umask 027, so files are 0640 and "
+     "directories 0750 (flow-tools: 022, as a daemon only)",
      [](CaptureOptions& o, const std::string&, const std::string&) { o.keep_umask = true; }},
     {",V", "pdu_version", Group::flow_tools,
      "export version of the files: 1, 5, 6, 7 or 1005; PDUs of the other versions except v8 "
@@ -293,6 +294,14 @@ const OptionRow option_rows[] = {
      "compress with ISA-L igzip instead of zlib: about a tenth of the CPU for files about 10% "
      "larger, still ordinary flow-tools files; no effect with -z 0",
      [](CaptureOptions& o, const std::string&, const std::string&) { o.fast = true; }},
+    {"user", "NAME", Group::flowkeep,
+     "after binding the socket and writing the pidfile, switch to user NAME (or a numeric "
+     "uid) and its primary group, dropping every other group; the start is refused when NAME "
+     "does not exist or the switch fails",
+     [](CaptureOptions& o, const std::string& k, const std::string& v) {
+         if (v.empty()) fail(k, v, "expecting a user name");
+         o.user = v;
+     }},
     {"config", "FILE", Group::flowkeep,
      "start one capture per line of FILE (flow-capture.conf: each line the arguments of one "
      "flow-capture); must be the only option",
@@ -514,6 +523,7 @@ std::string usage_text(const std::string& program_name) {
         "[--status-file PATH]",
         "[--receive-buffer BYTES]",
         "[--fast]",
+        "[--user NAME]",
         "[--config FILE]",
         "[--help]",
         "[--version]",

@@ -61,7 +61,9 @@ struct CaptureOptions {
     std::optional<std::string> pid_file = "/var/run/flow-capture.pid";
     std::optional<std::string> post_rotate_program;  // -R
     int stat_interval = 0;                           // -S, minutes 0..60; 0 = no STAT lines
-    bool keep_umask = false;  // -u: a daemon keeps the inherited umask, not 022
+    // -u: keep the inherited umask; otherwise flowkeep sets 027 (files 0640,
+    // directories 0750), where flow-tools set 022 in daemon mode only.
+    bool keep_umask = false;
     // -V: export version of the files (1, 5, 6, 7 or 1005); 0 = the version
     // of the first valid PDU.
     std::uint16_t export_version = 0;
@@ -80,6 +82,9 @@ struct CaptureOptions {
     int receive_buffer = 4 * 1024 * 1024;
     // --fast: compress with ISA-L's igzip (level 3) instead of zlib at -z.
     bool fast = false;
+    // --user: switch to this user (and its primary group) after binding the
+    // socket and writing the pidfile; empty = stay who we were started as.
+    std::string user;
 };
 
 // argv as main() gets it (argv[0] is skipped).  Throws OptionError.

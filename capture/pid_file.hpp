@@ -1,8 +1,10 @@
 #pragma once
 
-// flow-capture's pidfile: "<-p value>.<port>" holding "pid\n", written in
-// daemon mode after the socket is bound, removed on SIGTERM/SIGQUIT
-// (flow-capture.md §7).
+// flow-capture's pidfile: "<-p value>.<port>" holding "pid\n", mode 0644,
+// written in daemon mode after the socket is bound, removed on
+// SIGTERM/SIGQUIT (flow-capture.md §7).  After --user switched away from
+// root the directory (/var/run) may no longer let us remove it; the file is
+// then emptied through the descriptor opened as root, so no stale pid stays.
 
 #include <cstdint>
 #include <string>
@@ -21,6 +23,7 @@ class PidFile {
 
   private:
     std::string path_;
+    int fd_ = -1;
 };
 
 }  // namespace capture

@@ -5,6 +5,7 @@
 
 #include "archiver.hpp"
 #include "flowfile/reader.hpp"
+#include "flowfile/writer.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace flowfile;
@@ -258,4 +259,105 @@ TEST_CASE("catching up switches levels inside one readable file", "[capture][arc
     CHECK(n == 3000);
     CHECK(r->status().ok());
     CHECK(h.log.empty());
+}
+
+namespace {
+
+// A finished flow file as an earlier run left it.
+void old_flow_file(const fs::path& path, std::uint32_t start) {
+    fs::create_directories(path.parent_path());
+    auto w = Writer::create(path, Header::for_capture(5, start, "old", true));
+    w->finish({.cap_end = start + 300});
+}
+
+bool logged(const std::vector<std::string>& log, const std::string& text) {
+    return std::any_of(log.begin(), log.end(),
+                       [&](const std::string& l) { return l.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("expiry never deletes through a symbolic link and never enters a linked directory",
+          "[capture][archiver][expiry]") {
+    TempDir outside;
+    // Older than anything in the work directory: first in line if followed.
+    old_flow_file(outside / "ft-v05.2000-01-01.000000+0000", 946684800);
+    old_flow_file(outside / "deep/ft-v05.2000-01-02.000000+0000", 946771200);
+    ArchiverSettings s = v5_every_5_minutes();
+    s.expiry.max_files = 1;
+    Harness h(s);
+    old_flow_file(h.dir / "2009/2009-10/2009-10-14/ft-v05.2009-10-14.000000+0000", 1255478400);
+    old_flow_file(h.dir / "2009/2009-10/2009-10-14/ft-v05.2009-10-14.010000+0000", 1255482000);
+    fs::create_symlink(outside / "ft-v05.2000-01-01.000000+0000",
+                       h.dir / "ft-v05.2000-01-01.000000+0000");
+    fs::create_directory_symlink(outside / "deep", h.dir / "2000");
+    h.archiver->start_expiry();
+    // Only the oldest real file went.
+    CHECK(fs::exists(outside / "ft-v05.2000-01-01.000000+0000"));
+    CHECK(fs::exists(outside / "deep/ft-v05.2000-01-02.000000+0000"));
+    CHECK(fs::is_symlink(h.dir / "ft-v05.2000-01-01.000000+0000"));
+    CHECK(fs::is_symlink(h.dir / "2000"));
+    CHECK_FALSE(fs::exists(h.dir / "2009/2009-10/2009-10-14/ft-v05.2009-10-14.000000+0000"));
+    CHECK(fs::exists(h.dir / "2009/2009-10/2009-10-14/ft-v05.2009-10-14.010000+0000"));
+    CHECK(logged(h.log, "ft-v05.2000-01-01.000000+0000: symbolic link, not followed"));
+    CHECK(logged(h.log, "2000: symbolic link, not followed"));
+}
+
+TEST_CASE("a directory swapped for a link after the expiry scan is not followed",
+          "[capture][archiver][expiry]") {
+    TempDir outside;
+    ArchiverSettings s = v5_every_5_minutes();
+    s.expiry.max_files = 2;
+    Harness h(s);
+    const fs::path day = h.dir / "2009/2009-10/2009-10-14";
+    old_flow_file(day / "ft-v05.2009-10-14.000000+0000", 1255478400);
+    old_flow_file(day / "ft-v05.2009-10-14.010000+0000", 1255482000);
+    h.archiver->start_expiry();  // two files, limit two: nothing to do yet
+    CHECK(fs::exists(day / "ft-v05.2009-10-14.000000+0000"));
+    // Whoever can write in the work directory moves the day away and puts a
+    // link to a directory holding a file of the same name in its place.
+    fs::rename(day, outside / "moved");
+    fs::create_directory_symlink(outside / "moved", day);
+    h.archiver->accept(batch_of(1), t0);
+    h.archiver->tick(t0 + 400);  // rotation: a third file, expiry runs
+    CHECK(fs::exists(outside / "moved/ft-v05.2009-10-14.000000+0000"));
+    CHECK(fs::exists(outside / "moved/ft-v05.2009-10-14.010000+0000"));
+    CHECK(logged(h.log, "2009-10-14 is a symbolic link; not followed"));
+}
+
+TEST_CASE("a failed rename is retried until the finished file gets its ft- name",
+          "[capture][archiver]") {
+    Harness h(v5_every_5_minutes());
+    h.archiver->accept(batch_of(3), t0);
+    const std::string tmp = h.archiver->current_file();
+    // A directory where the ft- file should go makes the rename fail.
+    const fs::path blocker = h.dir / "2009/2009-10/2009-10-15/ft-v05.2009-10-15.235830+0000";
+    fs::create_directories(blocker / "x");
+    h.archiver->rotate(t0 + 1);
+    CHECK(h.archiver->renames_pending() == 1);
+    CHECK(fs::exists(h.dir / tmp));
+    CHECK(logged(h.log, "keeps its tmp- name until it can be renamed"));
+    h.archiver->tick(t0 + 1.5);  // within the second: not yet retried
+    CHECK(h.archiver->renames_pending() == 1);
+    fs::remove_all(blocker);
+    h.archiver->tick(t0 + 2.5);
+    CHECK(h.archiver->renames_pending() == 0);
+    CHECK_FALSE(fs::exists(h.dir / tmp));
+    CHECK(read_file(blocker).second.size() == 3);
+    CHECK(logged(h.log, "renamed " + tmp));
+}
+
+TEST_CASE("an open file removed from under the archiver is noticed and counted",
+          "[capture][archiver]") {
+    Harness h(v5_every_5_minutes());
+    h.archiver->accept(batch_of(7), t0);
+    const std::string first = h.archiver->current_file();
+    fs::remove(h.dir / first);
+    h.archiver->tick(t0 + 1.2);
+    CHECK(h.archiver->flows_removed_with_open_file() == 7);
+    CHECK(logged(h.log, first + " was removed while open: 7 flows"));
+    // A new file takes the next flows.
+    h.archiver->accept(batch_of(2), t0 + 1.3);
+    CHECK(h.archiver->current_file() != first);
+    CHECK(fs::exists(h.dir / h.archiver->current_file()));
 }

@@ -1,0 +1,225 @@
+#pragma once
+
+// Helpers of the fault tests: a sender of numbered flows running in its own
+// thread at a steady rate, reading back what a capture left on disk, the
+// status file, and /proc figures of the daemon.
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capture/pdu_builder.hpp"
+#include "flowfile/error.hpp"
+#include "flowfile/reader.hpp"
+#include "pdu_sender.hpp"
+
+namespace flowkeep_e2e {
+
+// The daemon's status file as key -> value.
+inline std::map<std::string, std::string> read_status(const std::filesystem::path& p) {
+    std::map<std::string, std::string> out;
+    std::ifstream in(p);
+    for (std::string line; std::getline(in, line);) {
+        const auto eq = line.find('=');
+        if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return out;
+}
+
+inline std::uint64_t status_number(const std::filesystem::path& p, const std::string& key) {
+    const auto s = read_status(p);
+    const auto it = s.find(key);
+    if (it == s.end() || it->second.empty()) return 0;
+    try {
+        return std::stoull(it->second);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// Polls until `done()` or the timeout; true when done.
+template <typename Done>
+bool poll_until(Done done, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+// One field of /proc/PID/status ("VmRSS", "Uid", ...), as text after the colon.
+inline std::string proc_status_field(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(field + ":", 0) == 0) {
+            std::string v = line.substr(field.size() + 1);
+            v.erase(0, v.find_first_not_of(" \t"));
+            v.erase(v.find_last_not_of(" \t") + 1);
+            return v;
+        }
+    return "";
+}
+
+inline std::uint64_t rss_kib(pid_t pid) {
+    const std::string v = proc_status_field(pid, "VmRSS");
+    return v.empty() ? 0 : std::stoull(v);
+}
+
+// One exporter sending v5 PDUs with consecutive flow sequence numbers from
+// a thread, `flows_per_pdu` flows every `gap`.  Each flow carries its own
+// number as source address, so the stored files show exactly which flows
+// arrived; each PDU's send time is kept.
+class LoadSender {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    LoadSender(std::uint16_t port, std::uint32_t source, std::uint16_t flows_per_pdu,
+               std::chrono::microseconds gap)
+        : sender_(port), source_(source), flows_per_pdu_(flows_per_pdu), gap_(gap) {}
+    ~LoadSender() { stop(); }
+
+    void start() {
+        thread_ = std::thread([this] { run(); });
+    }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+
+    struct Sent {
+        Clock::time_point when;
+        std::uint32_t first = 0;  // numbers first .. first+count-1
+        std::uint16_t count = 0;
+    };
+
+    std::vector<Sent> log() const {
+        std::lock_guard lock(mutex_);
+        return log_;
+    }
+
+    // The flow numbers sent in [from, to).
+    std::set<std::uint32_t> numbers_between(Clock::time_point from, Clock::time_point to) const {
+        std::set<std::uint32_t> out;
+        for (const auto& s : log())
+            if (s.when >= from && s.when < to)
+                for (std::uint32_t n = s.first; n < s.first + s.count; ++n) out.insert(n);
+        return out;
+    }
+    std::set<std::uint32_t> all_numbers() const {
+        return numbers_between(Clock::time_point::min(), Clock::time_point::max());
+    }
+    std::size_t flows_sent() const {
+        std::lock_guard lock(mutex_);
+        return next_number_ - 1;
+    }
+
+  private:
+    void run() {
+        auto next = Clock::now();
+        while (!stop_) {
+            flowkeep_test::PduHeader h = flowkeep_test::example_header(5);
+            h.flow_sequence = sequence_;
+            h.unix_secs = static_cast<std::uint32_t>(std::time(nullptr));
+            std::vector<flowkeep_test::PduFlow> flows(flows_per_pdu_,
+                                                      flowkeep_test::example_flow());
+            std::uint32_t first = 0;
+            {
+                std::lock_guard lock(mutex_);
+                first = next_number_;
+                next_number_ += flows_per_pdu_;
+            }
+            for (std::uint32_t i = 0; i < flows_per_pdu_; ++i) flows[i].srcaddr = first + i;
+            const auto payload = flowkeep_test::build_pdu(h, flows);
+            const auto when = Clock::now();
+            sender_.send(source_, payload);
+            sequence_ += flows_per_pdu_;
+            {
+                std::lock_guard lock(mutex_);
+                log_.push_back({when, first, flows_per_pdu_});
+            }
+            next += gap_;
+            std::this_thread::sleep_until(next);
+            if (Clock::now() - next > std::chrono::milliseconds(200))
+                next = Clock::now();  // descheduled: no catch-up burst
+        }
+    }
+
+    PduSender sender_;
+    std::uint32_t source_;
+    std::uint16_t flows_per_pdu_;
+    std::chrono::microseconds gap_;
+    std::uint32_t sequence_ = 0;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+    mutable std::mutex mutex_;
+    std::uint32_t next_number_ = 1;
+    std::vector<Sent> log_;
+};
+
+// Everything a capture left below a directory.
+struct StoredFlows {
+    std::multiset<std::uint32_t> numbers;  // srcaddr of every record
+    std::vector<std::filesystem::path> files;
+    std::map<std::filesystem::path, std::multiset<std::uint32_t>> per_file;
+    std::map<std::uint32_t, std::size_t> by_exporter;  // exaddr -> records
+    std::size_t tmp_files = 0;
+    std::uint64_t header_lost_flows = 0;
+    std::uint64_t header_seq_resets = 0;
+    std::uint64_t header_corrupt = 0;
+    std::string problems;  // one line per unreadable, damaged or unfinished file
+
+    std::set<std::uint32_t> distinct() const { return {numbers.begin(), numbers.end()}; }
+    std::size_t missing_of(const std::set<std::uint32_t>& wanted) const {
+        const auto have = distinct();
+        std::size_t n = 0;
+        for (const auto w : wanted) n += have.count(w) == 0 ? 1 : 0;
+        return n;
+    }
+};
+
+inline StoredFlows read_stored(const std::filesystem::path& dir,
+                               const std::set<std::string>& skip = {}) {
+    StoredFlows c;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        if (!e.is_regular_file()) continue;
+        const std::string name = e.path().filename().string();
+        if (skip.count(name) != 0) continue;
+        if (name.rfind("ft-", 0) != 0 && name.rfind("tmp-", 0) != 0) continue;
+        c.files.push_back(e.path());
+        if (name.rfind("tmp-", 0) == 0) ++c.tmp_files;
+        std::unique_ptr<flowfile::Reader> r;
+        try {
+            r = flowfile::Reader::open(e.path());
+        } catch (const flowfile::Error& err) {
+            c.problems += std::string("unreadable: ") + err.what() + "\n";
+            continue;
+        }
+        auto& mine = c.per_file[e.path()];
+        for (auto b = r->next_batch(); !b.empty(); b = r->next_batch())
+            for (const auto& rec : b) {
+                c.numbers.insert(rec.srcaddr);
+                mine.insert(rec.srcaddr);
+                ++c.by_exporter[rec.exaddr];
+            }
+        if (!r->status().ok()) c.problems += r->status().message + "\n";
+        if (!r->header().done()) c.problems += e.path().string() + ": not finished\n";
+        c.header_lost_flows += r->header().lost_flows.value_or(0);
+        c.header_seq_resets += r->header().seq_resets.value_or(0);
+        c.header_corrupt += r->header().corrupt_packets.value_or(0);
+    }
+    std::sort(c.files.begin(), c.files.end());
+    return c;
+}
+
+}  // namespace flowkeep_e2e
