@@ -24,65 +24,6 @@ std::uint32_t whole_seconds(WallTime t) {
     return static_cast<std::uint32_t>(std::floor(t));
 }
 
-// A descriptor closed however the walk ends.
-struct DirFd {
-    int fd = -1;
-    explicit DirFd(int f) : fd(f) {}
-    DirFd(const DirFd&) = delete;
-    DirFd& operator=(const DirFd&) = delete;
-    ~DirFd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-// Removes the expired file `path`, which names a file below `work_dir`, without
-// following a symbolic link anywhere below the work directory: every
-// directory on the way is opened with O_NOFOLLOW and the file itself must be
-// a regular file, so a directory swapped for a link since the scan (or a
-// link planted by whoever can write there) never leads expiry out of the
-// tree.  Returns "" on success, else why the file was kept.
-std::string remove_inside(const std::string& work_dir, const std::string& path) {
-    std::size_t at = work_dir.size();
-    if (path.empty()) return "not a file";
-    if (work_dir == "." && path.rfind("./", 0) != 0 && path.front() != '/')
-        at = 0;  // the archiver's own entries are relative to "."
-    else if (path.compare(0, work_dir.size(), work_dir) != 0 ||
-             (!work_dir.empty() && work_dir.back() != '/' && path.size() > at && path[at] != '/'))
-        return "outside the work directory";
-    std::vector<std::string> parts;
-    while (at <= path.size()) {
-        const std::size_t slash = std::min(path.find('/', at), path.size());
-        const std::string part = path.substr(at, slash - at);
-        if (part == "..") return "\"..\" in the path; not followed";
-        if (!part.empty() && part != ".") parts.push_back(part);
-        at = slash + 1;
-    }
-    if (parts.empty()) return "not a file";
-    DirFd dir(::open(work_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.fd < 0) return std::strerror(errno);
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-        DirFd sub(
-            ::openat(dir.fd, parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (sub.fd < 0) {
-            const int err = errno;
-            struct stat st {};
-            if ((err == ELOOP || err == ENOTDIR) &&
-                ::fstatat(dir.fd, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                S_ISLNK(st.st_mode))
-                return parts[i] + " is a symbolic link; not followed";
-            return std::strerror(err);
-        }
-        std::swap(dir.fd, sub.fd);
-    }
-    struct stat st {};
-    if (::fstatat(dir.fd, parts.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return std::strerror(errno);
-    if (S_ISLNK(st.st_mode)) return "symbolic link; not followed";
-    if (!S_ISREG(st.st_mode)) return "not a regular file";
-    if (::unlinkat(dir.fd, parts.back().c_str(), 0) != 0) return std::strerror(errno);
-    return "";
-}
-
 }  // namespace
 
 Archiver::Archiver(ArchiverSettings settings, LogFn log)
@@ -380,10 +321,8 @@ void Archiver::run_expiry() {
     for (const auto& removal : plan.removals)
         log_("remove/" + std::to_string(static_cast<int>(removal.rule)) + " " + removal.entry.path);
     if (!settings_.expiry_dry_run) {
-        for (const auto& removal : plan.removals) {
-            const std::string kept = remove_inside(settings_.work_dir.string(), removal.entry.path);
-            if (!kept.empty()) log_("unlink(" + removal.entry.path + "): " + kept);
-        }
+        for (const auto& outcome : flowfile::execute_expiry(plan, settings_.work_dir.string()))
+            if (!outcome.removed()) log_("unlink(" + outcome.path + "): " + outcome.message);
         expiry_list_.erase(expiry_list_.begin(), expiry_list_.begin() + static_cast<std::ptrdiff_t>(
                                                                             plan.removals.size()));
     }

@@ -1,8 +1,3 @@
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "flowfile/archive.hpp"
 
 namespace flowfile {
@@ -34,20 +29,6 @@ ExpiryPlan plan_expiry(std::span<const ExpiryEntry> oldest_first, const ExpiryLi
     plan.files_left = files;
     plan.bytes_left = bytes;
     return plan;
-}
-
-std::vector<RemovalOutcome> execute_expiry(const ExpiryPlan& plan) {
-    std::vector<RemovalOutcome> outcomes;
-    outcomes.reserve(plan.removals.size());
-    for (const auto& r : plan.removals) {
-        RemovalOutcome o{r.entry.path, 0, ""};
-        if (::unlink(r.entry.path.c_str()) != 0) {
-            o.error = errno;
-            o.message = std::strerror(o.error);
-        }
-        outcomes.push_back(std::move(o));
-    }
-    return outcomes;
 }
 
 }  // namespace flowfile

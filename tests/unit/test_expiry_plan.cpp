@@ -191,7 +191,7 @@ TEST_CASE("expiry: executing a plan leaves the golden after-listings", "[archive
         TempDir dir;
         const std::string work = copy_tree(expire_dir + "/" + c.tree, dir / "flows");
         const auto plan = plan_expiry(scan_for_expiry(work).entries, c.limits);
-        const auto outcomes = execute_expiry(plan);
+        const auto outcomes = execute_expiry(plan, work);
         REQUIRE(outcomes.size() == plan.removals.size());
         for (const auto& o : outcomes) CHECK(o.removed());
         CHECK(find_files(work) == lines_of(expire_dir + "/" + c.after + ".after.find.txt"));
@@ -200,7 +200,7 @@ TEST_CASE("expiry: executing a plan leaves the golden after-listings", "[archive
     // flow-capture -e 12: the golden after-listing also has the file that run created.
     TempDir dir;
     const std::string work = copy_tree(expire_dir + "/flows", dir / "flows");
-    execute_expiry(plan_expiry(scan_for_expiry(work).entries, {.max_files = 12}));
+    execute_expiry(plan_expiry(scan_for_expiry(work).entries, {.max_files = 12}), work);
     auto expected = lines_of(expire_dir + "/capture_e.after.find.txt");
     std::erase(expected, "./2009/2009-10/2009-10-16/ft-v05.2009-10-16.001214+0000");
     CHECK(find_files(work) == expected);
@@ -214,7 +214,7 @@ TEST_CASE("expiry: emptied directories stay and one failing removal does not sto
     REQUIRE(plan.removals.size() == 19);
     // Someone else removed the second oldest meanwhile.
     fs::remove(plan.removals[1].entry.path);
-    const auto outcomes = execute_expiry(plan);
+    const auto outcomes = execute_expiry(plan, work);
     REQUIRE(outcomes.size() == 19);
     CHECK(outcomes[0].removed());
     CHECK_FALSE(outcomes[1].removed());
@@ -392,4 +392,35 @@ TEST_CASE("expiry: -E sizes parse as flow-capture reads them", "[archive][expiry
           "invalid size \"18446744073709551616\": too large" + syntax);
     CHECK(error_of([] { parse_size_limit("17179869184G"); }) ==
           "invalid size \"17179869184G\": too large" + syntax);
+}
+
+TEST_CASE("expiry removal never follows a symbolic link out of the work directory",
+          "[archive][expiry]") {
+    TempDir dir;
+    const std::string work = (dir / "work").string();
+    const std::string outside = (dir / "outside").string();
+    fs::create_directories(work + "/2009");
+    fs::create_directories(outside);
+    std::ofstream(outside + "/ft-v05.2009-10-15.000000+0000") << "x";
+    std::ofstream(work + "/2009/ft-v05.2009-10-14.000000+0000") << "x";
+    // Planned while 2010 was a directory; swapped for a link to elsewhere since.
+    fs::create_directory_symlink(outside, work + "/2010");
+    fs::create_symlink(outside + "/ft-v05.2009-10-15.000000+0000", work + "/2009/ft-link");
+    ExpiryPlan plan;
+    plan.removals = {
+        {{work + "/2010/ft-v05.2009-10-15.000000+0000", 1, 0}, ExpiryRule::count},
+        {{work + "/2009/ft-link", 1, 0}, ExpiryRule::count},
+        {{outside + "/ft-v05.2009-10-15.000000+0000", 1, 0}, ExpiryRule::count},
+        {{work + "/2009/ft-v05.2009-10-14.000000+0000", 1, 0}, ExpiryRule::count},
+    };
+    const auto outcomes = execute_expiry(plan, work);
+    REQUIRE(outcomes.size() == 4);
+    CHECK(outcomes[0].error == ELOOP);
+    CHECK(outcomes[0].message == "2010 is a symbolic link; not followed");
+    CHECK(outcomes[1].error == ELOOP);
+    CHECK(outcomes[2].error == EXDEV);
+    CHECK(outcomes[3].removed());
+    CHECK(fs::exists(outside + "/ft-v05.2009-10-15.000000+0000"));
+    CHECK(fs::is_symlink(work + "/2009/ft-link"));
+    CHECK_FALSE(fs::exists(work + "/2009/ft-v05.2009-10-14.000000+0000"));
 }

@@ -226,14 +226,20 @@ ExpiryPlan plan_expiry(std::span<const ExpiryEntry> oldest_first, const ExpiryLi
 
 struct RemovalOutcome {
     std::string path;
-    int error = 0;        // errno of unlink, 0 when removed
-    std::string message;  // strerror text when error != 0
+    int error = 0;        // 0 when removed; else errno, or ELOOP for a symbolic link on the way
+                          // (or ".."), EXDEV for a path outside the work directory, EINVAL for
+                          // something that is not a regular file
+    std::string message;  // why the file was kept (strerror text, or the refusal)
     bool removed() const { return error == 0; }
 };
 
-// Unlinks the plan's files in order.  Never throws for a failing file: every
-// removal has an outcome, in plan order, so the caller can log each one.
-std::vector<RemovalOutcome> execute_expiry(const ExpiryPlan& plan);
+// Unlinks the plan's files, which lie below `work_dir`, in order.  No
+// symbolic link below `work_dir` is followed: each directory on the way is
+// opened with O_NOFOLLOW and only regular files are removed, so a directory
+// swapped for a link since the scan never leads expiry out of the archive.
+// Never throws for a failing file: every removal has an outcome, in plan
+// order, so the caller can log each one.
+std::vector<RemovalOutcome> execute_expiry(const ExpiryPlan& plan, const std::string& work_dir);
 
 // -E argument: a number as C strtoul(..., 0) reads it (decimal, 0x hex,
 // leading-0 octal) followed by nothing or by one of b (x512), K (x1024),
