@@ -10,6 +10,7 @@
 
 #include "common/csv_line.hpp"
 #include "common/dotted_quad.hpp"
+#include "common/ipv4_prefix.hpp"
 #include "common/time_spec.hpp"
 #include "common/usage_error.hpp"
 
@@ -56,28 +57,6 @@ bool is_complete_header(const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < column_count; ++i)
         if (!equals_ignoring_case(fields[i], header_names[i])) return false;
     return true;
-}
-
-// Strict dotted quad: four decimal parts of 0-255 without leading zeros,
-// which inet_aton would read as octal and a billing export never writes.
-std::optional<std::uint32_t> parse_address(std::string_view text) {
-    std::uint32_t address = 0;
-    for (int part = 0; part < 4; ++part) {
-        if (part > 0) {
-            if (text.empty() || text.front() != '.') return std::nullopt;
-            text.remove_prefix(1);
-        }
-        std::size_t digits = 0;
-        unsigned value = 0;
-        while (digits < text.size() && digits < 4 && text[digits] >= '0' && text[digits] <= '9')
-            value = value * 10 + unsigned(text[digits++] - '0');
-        if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text[0] == '0'))
-            return std::nullopt;
-        address = address << 8 | value;
-        text.remove_prefix(digits);
-    }
-    if (!text.empty()) return std::nullopt;
-    return address;
 }
 
 std::string prefix_text(std::uint32_t network, unsigned length) {
@@ -147,22 +126,9 @@ ClientMap ClientMap::parse(std::string_view text, std::string_view file_name) {
         entry.line = line_number;
         std::string_view prefix = fields[0];
         if (prefix.empty()) fail("missing address");
-        const std::size_t slash = prefix.find('/');
-        const std::optional<std::uint32_t> address = parse_address(prefix.substr(0, slash));
-        if (!address) fail("bad address '" + fields[0] + "'");
-        if (slash != std::string_view::npos) {
-            const std::string_view length = prefix.substr(slash + 1);
-            const bool digits_only =
-                !length.empty() && length.size() <= 2 &&
-                length.find_first_not_of("0123456789") == std::string_view::npos;
-            entry.length = digits_only ? unsigned(std::stoul(std::string(length))) : 99;
-            if (entry.length > 32)
-                fail("bad prefix length in '" + fields[0] + "' (expected 0 to 32)");
-        }
-        entry.network = *address & prefix_mask(entry.length);
-        if (entry.network != *address)
-            fail("'" + fields[0] + "' has host bits set (did you mean " +
-                 prefix_text(entry.network, entry.length) + "?)");
+        const Ipv4Prefix parsed = parse_ipv4_prefix(prefix, where);
+        entry.network = parsed.network;
+        entry.length = parsed.length;
 
         if (fields[1].empty()) fail("missing account");
         entry.account = std::move(fields[1]);

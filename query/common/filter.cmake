@@ -3,6 +3,7 @@
 target_sources(flowquery PRIVATE
   common/time_spec.cpp
   common/service_names.cpp
+  common/ipv4_prefix.cpp
   common/address_set.cpp
   common/port_set.cpp
   common/protocol_set.cpp
