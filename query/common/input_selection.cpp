@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/time_spec.hpp"
 #include "common/usage_error.hpp"
 #include "flowfile/error.hpp"
 
@@ -12,8 +13,8 @@ namespace flowquery {
 
 namespace {
 
-// Every flow a file can name: 1970 up to far beyond any capture.
-constexpr flowfile::TimeWindow whole_history{0, std::int64_t{1} << 40};
+// Every time an option can name (time_spec.hpp): 1970 to the end of 9999.
+constexpr flowfile::TimeWindow whole_history{0, max_time_point + 1};
 
 void add_tree(const std::string& root, const std::optional<flowfile::TimeWindow>& window,
               InputSelection& out) {
@@ -28,7 +29,7 @@ void add_tree(const std::string& root, const std::optional<flowfile::TimeWindow>
 }
 
 bool is_directory(const std::string& path, const char* what) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         throw UsageError(std::string(what) + path + ": " + std::strerror(errno));
     return S_ISDIR(st.st_mode);

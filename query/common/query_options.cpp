@@ -12,12 +12,9 @@ namespace flowquery {
 
 namespace {
 
-// Flows cannot start after this (2^40 s is 36,000 years away), nor before 1970.
-constexpr std::int64_t end_of_time = std::int64_t{1} << 40;
-
 std::optional<flowfile::TimeWindow> parse_window(const QueryOptionText& text) {
     if (text.from.empty() && text.to.empty()) return std::nullopt;
-    flowfile::TimeWindow w{0, end_of_time};
+    flowfile::TimeWindow w{0, max_time_point + 1};  // open ends: all of time
     if (!text.from.empty()) w.from = parse_time_point(text.from, "--from");
     if (!text.to.empty()) w.to = parse_time_point(text.to, "--to");
     if (w.from >= w.to)

@@ -1,5 +1,7 @@
 #include "common/summary.hpp"
 
+#include "common/floor_div.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -13,11 +15,6 @@ namespace {
 
 bool is_port_key(SummaryKey key) {
     return key == SummaryKey::src_port || key == SummaryKey::dst_port || key == SummaryKey::port;
-}
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    const std::int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 }  // namespace

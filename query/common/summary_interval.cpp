@@ -1,5 +1,7 @@
 #include "common/summary_interval.hpp"
 
+#include "common/floor_div.hpp"
+
 #include <ctime>
 
 namespace flowquery {
@@ -8,11 +10,6 @@ namespace {
 
 // Monday 1970-01-05 00:00, the origin periods are counted from.
 constexpr std::int64_t origin = 4 * 86400;
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    const std::int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // The wall-clock period start, both in "wall seconds" (local time counted
 // as if it were UTC).

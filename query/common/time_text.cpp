@@ -1,19 +1,11 @@
 #include "common/time_text.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
+
+#include "common/floor_div.hpp"
 
 namespace flowquery {
-
-namespace {
-
-// Floor division, so that times before 1970 still land in the right second.
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    const std::int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-}  // namespace
 
 std::string format_time(std::int64_t unix_ms, TimeZoneStyle style, bool with_ms) {
     const std::int64_t seconds = floor_div(unix_ms, 1000);
