@@ -1,12 +1,11 @@
 #include "common/summary.hpp"
 
-#include "common/floor_div.hpp"
-
 #include <algorithm>
 #include <array>
 #include <stdexcept>
 
 #include "common/client_map.hpp"
+#include "common/floor_div.hpp"
 #include "common/service_names.hpp"
 
 namespace flowquery {

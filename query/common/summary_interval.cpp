@@ -1,8 +1,8 @@
 #include "common/summary_interval.hpp"
 
-#include "common/floor_div.hpp"
-
 #include <ctime>
+
+#include "common/floor_div.hpp"
 
 namespace flowquery {
 
