@@ -17,13 +17,22 @@ constexpr std::uint8_t magic1 = 0xCF;
 constexpr std::uint8_t magic2 = 0x10;
 constexpr std::uint8_t stream_version_3 = 3;
 
+// Block checksum TLV value: u16 format, u16 capacity, u16 blocks used, u16
+// zero, u32 header CRC, then per reserved block u32 end record, u32 CRC.
+constexpr std::uint16_t block_table_format = 1;
+constexpr std::size_t block_table_fixed = 12;
+
+std::size_t block_table_value_size(std::size_t capacity) {
+    return block_table_fixed + 8 * capacity;
+}
+
 bool needs_swap(ByteOrder order) {
     return order != host_byte_order();
 }
 
 class TlvEncoder {
   public:
-    explicit TlvEncoder(ByteOrder order) : swap_(needs_swap(order)) {}
+    explicit TlvEncoder(ByteOrder order) : order_(order), swap_(needs_swap(order)) {}
 
     void put_u8(std::uint16_t type, std::uint8_t v) { put_raw(type, &v, 1); }
     void put_u16(std::uint16_t type, std::uint16_t v) {
@@ -46,6 +55,31 @@ class TlvEncoder {
         put_raw(type, reinterpret_cast<const std::uint8_t*>(s.c_str()), s.size() + 1);
     }
 
+    // The table's header CRC covers every byte before the TLV, so the
+    // preamble's length field must already hold its final value here.
+    void put_block_checksums(const BlockChecksums& t, std::uint32_t final_size) {
+        const std::size_t len = block_table_value_size(t.capacity);
+        std::vector<std::uint8_t> v(len, 0);
+        store_as(v.data(), block_table_format, swap_);
+        store_as(v.data() + 2, t.capacity, swap_);
+        store_as(v.data() + 4, static_cast<std::uint16_t>(t.blocks.size()), swap_);
+        for (std::size_t i = 0; i < t.blocks.size() && i < t.capacity; ++i) {
+            store_as(v.data() + 12 + 8 * i, t.blocks[i].end_record, swap_);
+            store_as(v.data() + 16 + 8 * i, t.blocks[i].crc, swap_);
+        }
+        stamp_preamble(final_size);
+        store_as(v.data() + 8, crc32_update(0, out_.data(), out_.size()), swap_);
+        put_raw(tlv::block_checksums, v.data(), v.size());
+    }
+
+    void stamp_preamble(std::uint32_t size) {
+        out_[0] = magic1;
+        out_[1] = magic2;
+        out_[2] = static_cast<std::uint8_t>(order_);
+        out_[3] = stream_version_3;
+        store_as(out_.data() + 4, size, swap_);
+    }
+
     std::vector<std::uint8_t>& bytes() { return out_; }
 
   private:
@@ -57,9 +91,38 @@ class TlvEncoder {
         out_.insert(out_.end(), value, value + len);
     }
 
+    ByteOrder order_;
     bool swap_;
     std::vector<std::uint8_t> out_ = std::vector<std::uint8_t>(header_preamble_size, 0);
 };
+
+// `tlv_offset`: where the TLV starts in the header (its type field).
+BlockChecksums decode_block_checksums(std::span<const std::uint8_t> header, std::size_t tlv_offset,
+                                      std::size_t len, bool swap, const std::string& source) {
+    const std::uint8_t* v = header.data() + tlv_offset + 4;
+    const auto damaged = [&](const std::string& what) {
+        return Error(source + ": header damaged: block checksum table " + what);
+    };
+    if (len < block_table_fixed) throw damaged("too short");
+    if (load_as<std::uint16_t>(v, swap) != block_table_format)
+        throw damaged("has unknown format " + std::to_string(load_as<std::uint16_t>(v, swap)));
+    BlockChecksums t;
+    t.capacity = load_as<std::uint16_t>(v + 2, swap);
+    const std::uint16_t used = load_as<std::uint16_t>(v + 4, swap);
+    if (len != block_table_value_size(t.capacity) || used > t.capacity)
+        throw damaged("has inconsistent sizes");
+    if (crc32_update(0, header.data(), tlv_offset) != load_as<std::uint32_t>(v + 8, swap))
+        throw HeaderChecksumError(source + ": header damaged: its checksum does not match");
+    t.blocks.resize(used);
+    std::uint32_t previous = 0;
+    for (std::size_t i = 0; i < used; ++i) {
+        t.blocks[i].end_record = load_as<std::uint32_t>(v + 12 + 8 * i, swap);
+        t.blocks[i].crc = load_as<std::uint32_t>(v + 16 + 8 * i, swap);
+        if (i > 0 && t.blocks[i].end_record <= previous) throw damaged("is out of order");
+        previous = t.blocks[i].end_record;
+    }
+    return t;
+}
 
 std::string read_string(const std::uint8_t* p, std::size_t len) {
     const void* nul = std::memchr(p, 0, len);
@@ -114,15 +177,19 @@ std::vector<std::uint8_t> encode_header(const Header& h) {
     // XLATE only ever exists in memory (set by readers of stream version 1).
 
     std::vector<std::uint8_t>& out = enc.bytes();
-    out.resize((out.size() + 3) & ~std::size_t{3}, 0);
-    if (out.size() > max_header_size)
-        throw Error("header too large (" + std::to_string(out.size()) + " bytes, at most " +
+    std::size_t total = out.size();
+    if (h.block_checksums) total += 4 + block_table_value_size(h.block_checksums->capacity);
+    total = (total + 3) & ~std::size_t{3};
+    if (total > max_header_size)
+        throw Error("header too large (" + std::to_string(total) + " bytes, at most " +
                     std::to_string(max_header_size) + ")");
-    out[0] = magic1;
-    out[1] = magic2;
-    out[2] = static_cast<std::uint8_t>(h.byte_order);
-    out[3] = stream_version_3;
-    store_as(out.data() + 4, static_cast<std::uint32_t>(out.size()), needs_swap(h.byte_order));
+    if (h.block_checksums) {
+        if (h.block_checksums->blocks.size() > h.block_checksums->capacity)
+            throw Error("header block checksum table holds more blocks than it reserved");
+        enc.put_block_checksums(*h.block_checksums, static_cast<std::uint32_t>(total));
+    }
+    out.resize(total, 0);
+    enc.stamp_preamble(static_cast<std::uint32_t>(total));
     return out;
 }
 
@@ -229,6 +296,9 @@ Header decode_header(std::span<const std::uint8_t> bytes, const std::string& sou
                 break;
             case tlv::comments:
                 h.comments = read_string(v, len);
+                break;
+            case tlv::block_checksums:
+                h.block_checksums = decode_block_checksums(bytes, off - 4 - len, len, swap, source);
                 break;
             default:
                 break;  // NULL, interface name/alias (broken encoder upstream), unknown

@@ -17,6 +17,9 @@ namespace flowfile {
 
 namespace {
 
+constexpr int header_read_attempts = 3;
+constexpr useconds_t header_retry_delay_us = 20000;
+
 Header read_header(int fd, const std::string& name) {
     std::vector<std::uint8_t> buf(header_preamble_size);
     auto got = detail::read_full(fd, buf.data(), buf.size());
@@ -69,12 +72,23 @@ std::unique_ptr<Reader> Reader::open(const std::filesystem::path& path, ReaderOp
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    try {
-        const bool whole_buffer = !options.streaming_only && is_regular_file(fd);
-        return make_reader(fd, true, path.string(), whole_buffer);
-    } catch (...) {
-        ::close(fd);
-        throw;
+    const bool regular = is_regular_file(fd);
+    const bool whole_buffer = !options.streaming_only && regular;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return make_reader(fd, true, path.string(), whole_buffer);
+        } catch (const HeaderChecksumError&) {
+            // Perhaps a capture's header rewrite met this read: look again.
+            if (regular && attempt < header_read_attempts && ::lseek(fd, 0, SEEK_SET) == 0) {
+                ::usleep(header_retry_delay_us);
+                continue;
+            }
+            ::close(fd);
+            throw;
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
     }
 }
 

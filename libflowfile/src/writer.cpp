@@ -107,6 +107,9 @@ Writer::Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options)
     record_size_ = detail::codec_for(*header_.export_version, header_.byte_order)->size;
 
     const bool compress = options_.compression_level != 0;
+    header_.block_checksums.reset();
+    if (options_.checksum_blocks > 0)
+        header_.block_checksums = BlockChecksums::with_room_for(options_.checksum_blocks);
     header_.flags &= ~(header_flag::compress | header_flag::done);
     if (compress) header_.flags |= header_flag::compress;
 
@@ -140,6 +143,8 @@ void Writer::write(std::span<const Record> records) {
         raw_.resize(old + records.size() * record_size_);
         detail::codec_for(*header_.export_version, header_.byte_order)
             ->encode(records.data(), records.size(), raw_.data() + old);
+        if (header_.block_checksums)
+            block_crc_ = crc32_update(block_crc_, raw_.data() + old, raw_.size() - old);
         records_ += records.size();
         unflushed_ = true;
     }
@@ -159,6 +164,9 @@ void Writer::flush() {
     if (compressor_ && unflushed_ && !stream_ended_) compress_raw(1);
     write_pending();
     unflushed_ = false;
+    // Only once the block's bytes are in the file: a table entry must never
+    // name records that a crash right now would lose.
+    if (had_data && close_checksum_block()) rewrite_header(header_);
     if (had_data && options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
         throw Error(sink_->name() + ": fdatasync failed: " + std::strerror(errno));
     last_flush_ = std::chrono::steady_clock::now();
@@ -181,6 +189,7 @@ void Writer::finish(const CloseCounters& counters) {
         stream_ended_ = true;
     }
     write_pending();
+    close_checksum_block();
 
     Header final_header = header_;
     final_header.flags |= header_flag::done;
@@ -189,16 +198,7 @@ void Writer::finish(const CloseCounters& counters) {
     final_header.lost_flows = counters.lost_flows;
     final_header.corrupt_packets = counters.corrupt_packets;
     final_header.seq_resets = counters.seq_resets;
-    if (sink_->seekable()) {
-        const std::vector<std::uint8_t> head = encode_header(final_header);
-        if (head.size() != header_.size)
-            throw Error(sink_->name() +
-                        ": cannot rewrite header: its size would change (a counter or string "
-                        "was not reserved when the file was created)");
-        const auto put = detail::pwrite_full(sink_->fd(), head.data(), head.size(), 0);
-        if (put.error)
-            throw Error(sink_->name() + ": cannot rewrite header: " + std::strerror(put.error));
-    }
+    rewrite_header(final_header);
     header_ = final_header;
     finished_ = true;
     // Durable before the caller renames tmp- to ft-: a renamed file must
@@ -206,6 +206,27 @@ void Writer::finish(const CloseCounters& counters) {
     if (options_.sync_on_flush && sink_->seekable() && ::fdatasync(sink_->fd()) != 0)
         throw Error(sink_->name() + ": fdatasync failed: " + std::strerror(errno));
     sink_->close_checked();
+}
+
+bool Writer::close_checksum_block() {
+    if (!header_.block_checksums || records_ == block_start_records_) return false;
+    header_.block_checksums->close_block(static_cast<std::uint32_t>(records_), block_crc_,
+                                         record_size_);
+    block_crc_ = 0;
+    block_start_records_ = records_;
+    return true;
+}
+
+void Writer::rewrite_header(const Header& h) {
+    if (!sink_->seekable()) return;
+    const std::vector<std::uint8_t> head = encode_header(h);
+    if (head.size() != header_.size)
+        throw Error(sink_->name() +
+                    ": cannot rewrite header: its size would change (a counter or string "
+                    "was not reserved when the file was created)");
+    const auto put = detail::pwrite_full(sink_->fd(), head.data(), head.size(), 0);
+    if (put.error)
+        throw Error(sink_->name() + ": cannot rewrite header: " + std::strerror(put.error));
 }
 
 // mode: 0 = none, 1 = sync point, 2 = end of stream.

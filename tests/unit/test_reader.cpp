@@ -123,7 +123,8 @@ TEST_CASE("a compressed file cut short delivers what was inflated", "[reader]") 
     CHECK_THAT(r.status.message, Catch::EndsWith(std::to_string(r.records.size()) + " flows read"));
 }
 
-TEST_CASE("damaged compressed data stops the file, keeping what came before", "[reader]") {
+TEST_CASE("damaged compressed data without checksum points delivers none of its records",
+          "[reader]") {
     TempDir dir;
     const auto flows = numbered_flows(3000);
     auto bytes = slurp(write_file(dir, flows, 6));
@@ -132,27 +133,32 @@ TEST_CASE("damaged compressed data stops the file, keeping what came before", "[
     for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) bytes[i] ^= 0x5a;
     spit(dir / "bad", bytes);
     const auto r = read_file(dir / "bad");
-    // What inflate produced before it noticed is delivered (it may already be
-    // garbage: deflate has no per-block check); the status says so.
-    REQUIRE(!r.records.empty());
-    CHECK(r.records.front() == flows.front());
+    // Deflate has no per-block check: what inflated before the error may
+    // already be garbage, and only the Adler-32 at the end could vouch for it.
+    CHECK(r.records.empty());
     CHECK(r.status.problem == ReadProblem::corrupt_data);
     CHECK(r.status.input_offset > h.size);
     CHECK_THAT(r.status.message, Catch::Contains(": corrupt compressed data at byte "));
+    CHECK_THAT(r.status.message,
+               Catch::EndsWith("; 0 flows read; 3000 flows after the last good checksum point "
+                               "dropped as unverifiable (from byte " +
+                               std::to_string(h.size) + ")"));
 }
 
-TEST_CASE("a bad checksum is reported after all records were delivered", "[reader]") {
+TEST_CASE("a bad checksum without checksum points withholds every record", "[reader]") {
     TempDir dir;
     const auto flows = numbered_flows(262);
     auto bytes = slurp(write_file(dir, flows, 6));
     bytes[bytes.size() - 2] ^= 0xff;  // inside the Adler-32 trailer
     spit(dir / "bad", bytes);
     const auto r = read_file(dir / "bad");
-    // flow-tools drops the last record here; the data itself inflated fine,
-    // so we keep it and say what is wrong.
-    CHECK(r.records == flows);
+    // The trailer is the only thing that vouches for the data: without it
+    // nothing is known to be what was written (flow-tools printed all but
+    // the last record).
+    CHECK(r.records.empty());
     CHECK(r.status.problem == ReadProblem::corrupt_data);
     CHECK_THAT(r.status.message, Catch::Contains("incorrect data check"));
+    CHECK_THAT(r.status.message, Catch::Contains("262 flows after the last good checksum point"));
 }
 
 TEST_CASE("bytes after the end of the zlib stream are reported", "[reader]") {

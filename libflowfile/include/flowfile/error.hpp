@@ -15,4 +15,12 @@ class Error : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The header's own checksum did not match.  Readers of a file that is still
+// being written read its header again before believing it: the capture
+// rewrites the header at every flush point, and a read can meet a rewrite.
+class HeaderChecksumError : public Error {
+  public:
+    using Error::Error;
+};
+
 }  // namespace flowfile

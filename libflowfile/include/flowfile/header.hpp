@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "flowfile/block_checksums.hpp"
+
 namespace flowfile {
 
 enum class ByteOrder : std::uint8_t { little = 1, big = 2 };
@@ -45,6 +47,8 @@ inline constexpr std::uint16_t comments = 16;
 inline constexpr std::uint16_t if_name = 17;
 inline constexpr std::uint16_t if_alias = 18;
 inline constexpr std::uint16_t interrupt = 19;
+// flowkeep's own (flow-file(5)); flow-tools skips unknown types.
+inline constexpr std::uint16_t block_checksums = 0x8001;
 }  // namespace tlv
 
 // A stream version 3 header.  A field is std::nullopt when its TLV is absent:
@@ -69,6 +73,9 @@ struct Header {
     std::optional<std::uint32_t> seq_resets;
     std::optional<std::string> hostname;
     std::optional<std::string> comments;
+    // Checksum points of the record area; written last, after every other
+    // TLV, since its header CRC covers the bytes before it.
+    std::optional<BlockChecksums> block_checksums;
 
     // Set by decode_header: the header length H read from the file, i.e. the
     // offset of the record area.  Ignored by encode_header.
@@ -105,7 +112,8 @@ std::vector<std::uint8_t> encode_header(const Header& h);
 // file in that message.
 std::uint32_t decode_header_size(std::span<const std::uint8_t> preamble, const std::string& source);
 
-// Decodes a whole header (bytes 0..H-1).  Throws flowfile::Error.
+// Decodes a whole header (bytes 0..H-1).  Throws flowfile::Error, also when
+// the header's own checksum (in its block checksum table) does not match.
 Header decode_header(std::span<const std::uint8_t> bytes, const std::string& source);
 
 }  // namespace flowfile

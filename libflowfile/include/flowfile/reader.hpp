@@ -12,13 +12,16 @@
 
 namespace flowfile {
 
-// What went wrong in the record area, if anything.  Never a reason to throw
-// the readable records away.
+// What went wrong in the record area, if anything.  A reader delivers the
+// records up to the last checksum point that vouches for them (flow-file(5)):
+// never a record that damage may have changed, never a reason to throw the
+// verified ones away.
 enum class ReadProblem {
     none,
     partial_record,    // the data ended inside a record (truncated, or a tmp- file)
     truncated_stream,  // compressed data ended before the end of the zlib stream
     corrupt_data,      // inflate rejected the data (damaged bytes or checksum)
+    unverified,        // a checksum point failed: the records after the last good one withheld
     trailing_data,     // bytes after the end of the zlib stream
     io_error,          // read() failed
 };

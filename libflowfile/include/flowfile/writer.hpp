@@ -43,6 +43,12 @@ struct WriterOptions {
     // another process can tell a live tmp- file from a leftover.
     bool exclusive_lock = false;
     CompressionEngine engine = CompressionEngine::zlib;
+    // Reserve a block checksum table (flow-file(5)) for about this many flush
+    // points and close a checksummed block at each flush and at finish(), so
+    // that readers can deliver a damaged file's records up to the last point
+    // that still checks.  0: no table, as flow-tools writes (a header given
+    // with a table loses it: that table described another file's records).
+    std::size_t checksum_blocks = 0;
 };
 
 // Final values written into the header when the file is finished.
@@ -104,6 +110,11 @@ class Writer {
 
     void compress_raw(int mode);
     void write_pending();
+    // Ends the current checksum block at the records written so far; false
+    // when there is no table or no record since the last block.
+    bool close_checksum_block();
+    // Writes `h` over the header on disk (a seekable file only).
+    void rewrite_header(const Header& h);
 
     std::unique_ptr<Sink> sink_;
     Header header_;
@@ -115,6 +126,8 @@ class Writer {
     std::vector<std::uint8_t> raw_;  // encoded records not yet compressed/written
     std::vector<std::uint8_t> out_;  // compressed bytes not yet written
     std::unique_ptr<detail::Compressor> compressor_;
+    std::uint32_t block_crc_ = 0;  // CRC-32 of the open checksum block so far
+    std::uint64_t block_start_records_ = 0;
     std::chrono::steady_clock::time_point last_flush_;
     bool unflushed_ = false;
     bool stream_ended_ = false;
