@@ -122,7 +122,8 @@ IpAddress resolve_ipv4(std::string_view whole, const std::string& name, const ch
 }
 
 // flow-tools' own reading of dotted decimal (see the header): not
-// inet_aton's, which would make "127.1" 127.0.0.1.
+// inet_aton's, which would make "127.1" 127.0.0.1.  Unlike flow-tools, an
+// octet over 255 is refused rather than taken modulo 256.
 IpAddress parse_dotted(std::string_view whole, const std::string& field, const char* role) {
     std::uint32_t address = 0;
     int octets = 0;
@@ -135,7 +136,13 @@ IpAddress parse_dotted(std::string_view whole, const std::string& field, const c
         for (std::size_t i = pos; i < end; ++i) {
             if (!std::isdigit(static_cast<unsigned char>(field[i])))
                 bad(whole, std::string(role) + " \"" + field + "\" is not an address");
-            octet = (octet * 10 + static_cast<unsigned>(field[i] - '0')) % 256;
+            octet = octet * 10 + static_cast<unsigned>(field[i] - '0');
+            // flow-tools took each octet modulo 256, so a typo such as 300
+            // silently listened on (or filtered for) another address.
+            if (octet > 255)
+                bad(whole, std::string(role) + " \"" + field + "\": octet " +
+                               std::string(field.substr(pos, end - pos)) +
+                               " is out of range 0..255");
         }
         address = address << 8 | octet;
         ++octets;
@@ -145,12 +152,37 @@ IpAddress parse_dotted(std::string_view whole, const std::string& field, const c
     return IpAddress::from_ipv4(address << (8 * (4 - octets)));
 }
 
+// "0x0a.1" has letters but is no host name: the resolver would read it with
+// inet_aton (hex, octal, 127.1 = 127.0.0.1), a different reading from the
+// dotted decimal above.
+bool is_inet_aton_number(const std::string& field) {
+    std::size_t pos = 0;
+    for (;;) {
+        const std::size_t end = std::min(field.find('.', pos), field.size());
+        const std::string_view label = std::string_view(field).substr(pos, end - pos);
+        const bool hex = label.size() > 2 && label[0] == '0' &&
+                         (label[1] == 'x' || label[1] == 'X') &&
+                         std::all_of(label.begin() + 2, label.end(),
+                                     [](unsigned char c) { return std::isxdigit(c) != 0; });
+        const bool digits =
+            !label.empty() && std::all_of(label.begin(), label.end(),
+                                          [](unsigned char c) { return std::isdigit(c) != 0; });
+        if (!hex && !digits) return false;
+        if (end == field.size()) return true;
+        pos = end + 1;
+    }
+}
+
 IpAddress parse_address(std::string_view whole, const std::string& field, const char* role) {
     if (field.empty()) bad(whole, std::string("empty ") + role + " (write 0 for any)");
     if (field.find(':') != std::string::npos) return parse_ipv6(whole, field, role);
     if (std::any_of(field.begin(), field.end(),
-                    [](unsigned char c) { return std::isalpha(c) != 0; }))
+                    [](unsigned char c) { return std::isalpha(c) != 0; })) {
+        if (is_inet_aton_number(field))
+            bad(whole, std::string(role) + " \"" + field +
+                           "\" is not an address (octets are decimal 0..255)");
         return resolve_ipv4(whole, field, role);
+    }
     return parse_dotted(whole, field, role);
 }
 

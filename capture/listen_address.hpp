@@ -80,7 +80,8 @@ struct ListenAddress {
 //   * a host name when it contains a letter: resolved, first IPv4 address,
 //   * otherwise flow-tools' dotted decimal: missing trailing octets are zero
 //     and given ones are left-aligned ("10" = 10.0.0.0, "127.1" =
-//     127.1.0.0), each octet taken modulo 256.
+//     127.1.0.0); an octet over 255 is refused (flow-tools took it
+//     modulo 256, so "300.1.1.1" became 44.1.1.1).
 // The port is 1..65535 and the ttl 0..255.  Throws std::invalid_argument
 // with a one-line message naming the argument and what was wrong.
 ListenAddress parse_listen_address(std::string_view text);

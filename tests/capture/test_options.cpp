@@ -241,7 +241,9 @@ TEST_CASE("localip/remoteip/port", "[capture][options][address]") {
         CHECK(v4("10").str() == "10.0.0.0");
         CHECK(v4("127.1").str() == "127.1.0.0");
         CHECK(v4("192.168.7").str() == "192.168.7.0");
-        CHECK(v4("300.1").str() == "44.1.0.0");  // each octet modulo 256
+        CHECK(v4("255.255.255.255").str() == "255.255.255.255");
+        CHECK(v4("0").is_unspecified());
+        CHECK(v4("010.1").str() == "10.1.0.0");  // decimal, not inet_aton's octal
         CHECK(v4("10.0.0.1").ipv4() == 0x0a000001u);
     }
     SECTION("a remote address filters exporters") {
@@ -322,6 +324,34 @@ TEST_CASE("a bad localip/remoteip/port says what is wrong", "[capture][options][
     CHECK(message("0/10.0.0.-1/1") ==
           "localip/remoteip/port \"0/10.0.0.-1/1\": remote address \"10.0.0.-1\" is not an "
           "address" +
+              form);
+    // flow-tools took octets modulo 256: 300.1.1.1 listened on 44.1.1.1.
+    CHECK(message("300.1.1.1/0/9995") ==
+          "localip/remoteip/port \"300.1.1.1/0/9995\": local address \"300.1.1.1\": octet 300 is "
+          "out of range 0..255" +
+              form);
+    CHECK(message("0/10.0.0.300/9995") ==
+          "localip/remoteip/port \"0/10.0.0.300/9995\": remote address \"10.0.0.300\": octet "
+          "300 is out of range 0..255" +
+              form);
+    CHECK(message("256/0/9995") ==
+          "localip/remoteip/port \"256/0/9995\": local address \"256\": octet 256 is out of "
+          "range 0..255" +
+              form);
+    CHECK(message("0/1.99999999999/9995") ==
+          "localip/remoteip/port \"0/1.99999999999/9995\": remote address \"1.99999999999\": "
+          "octet 99999999999 is out of range 0..255" +
+              form);
+    CHECK(message("10./0/9995") ==
+          "localip/remoteip/port \"10./0/9995\": local address \"10.\" is not an address" + form);
+    // Hex would reach the resolver, which reads it as inet_aton does.
+    CHECK(message("0x7f.1/0/9995") ==
+          "localip/remoteip/port \"0x7f.1/0/9995\": local address \"0x7f.1\" is not an address "
+          "(octets are decimal 0..255)" +
+              form);
+    CHECK(message("0/0x0a000001/9995") ==
+          "localip/remoteip/port \"0/0x0a000001/9995\": remote address \"0x0a000001\" is not an "
+          "address (octets are decimal 0..255)" +
               form);
     CHECK(message("1::zz/0/1") ==
           "localip/remoteip/port \"1::zz/0/1\": local address \"1::zz\" is not an IPv6 address" +
