@@ -7,7 +7,11 @@
 #   (c) for each PROGRAM=BINARY given, every option that `BINARY --help`
 #       lists (short -x and long --name, in the usage synopsis and the option
 #       table) appears in PROGRAM's page as \-x / \-\-name, and has an item
-#       of its own (the tag of a .TP or .IP).
+#       of its own (the tag of a .TP or .IP);
+#   (d) the other way round, every long option the page offers as PROGRAM's
+#       own (in an item tag or in the SYNOPSIS, ENVIRONMENT and FILES
+#       sections) is one that `BINARY --help` lists; other sections may name
+#       other programs' options.
 # Prints each problem and exits 1 when there is one.
 #
 # usage: check_man_pages.sh MAN_DIR [PROGRAM=BINARY ...]
@@ -75,6 +79,17 @@ item_tags() {
     ' "$1"
 }
 
+# The long options a page offers as its program's own (see (d)), one a line.
+own_page_options() {
+    awk '
+        /^\.SH/ { own = ($0 ~ /^\.SH +"?(SYNOPSIS|ENVIRONMENT|FILES)"?[ \t]*$/) }
+        tag_next { print; tag_next = 0; next }
+        /^\.TP([ \t]|$)/ { tag_next = 1; next }
+        /^\.IP[ \t]/ { print; next }
+        own { print }
+    ' "$1" | grep -oE '\\-\\-[A-Za-z0-9]([A-Za-z0-9]|\\-)*' | sed 's/\\-/-/g' | sort -u
+}
+
 # "--flush-interval" -> the ERE for \-\-flush\-interval in roff source,
 # not followed by more of a name.
 roff_pattern() {
@@ -121,6 +136,11 @@ check_options() {  # PROGRAM BINARY MAN_DIR
             fail "$(basename "$page"): option $option (in '$program --help') is missing: no $roff in the page"
         elif ! printf '%s\n' "$tags" | grep -Eq -- "$pattern"; then
             fail "$(basename "$page"): option $option (in '$program --help') has no item of its own: no .TP/.IP tag with $roff"
+        fi
+    done
+    for option in $(own_page_options "$page"); do
+        if ! printf '%s\n' "$options" | grep -Fxq -- "$option"; then
+            fail "$(basename "$page"): option $option is offered in the page but '$program --help' has no such option"
         fi
     done
     if [ "$failures" -eq "$before" ]; then
@@ -207,6 +227,17 @@ self_test() {  # MAN_DIR PROGRAM=BINARY
         fi
     done
     echo "ok: $me fails (status $status) when the items of $short and $long are removed"
+    # (d): an item for an option the program does not have.
+    { cat "$page"; printf '.SH FILES\n.TP\n.B /etc/x\nRead with\n.BR \\-\\-no\\-such\\-option .\n'; } \
+        >"$work/$(basename "$page")"
+    out=$(sh "$0" "$work" "$program=$binary" 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ] || ! printf '%s\n' "$out" | grep -F -- "option --no-such-option " >/dev/null; then
+        printf '%s\n' "$out" | sed 's/^/    | /'
+        echo "FAIL: $me did not name --no-such-option, offered by the page only"
+        exit 1
+    fi
+    echo "ok: $me fails (status $status) when the page offers an option $program lacks"
     exit 0
 }
 
