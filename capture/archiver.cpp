@@ -147,6 +147,13 @@ void Archiver::set_catching_up(bool on) {
     }
 }
 
+std::size_t Archiver::expected_flush_points() const {
+    const std::int64_t period_ms = std::int64_t{86400} * 1000 / (settings_.rotations + 1);
+    const std::int64_t interval_ms = settings_.flush_interval.count();
+    // A point at each flush, one at the end, one spare for a late rotation.
+    return interval_ms > 0 ? static_cast<std::size_t>(period_ms / interval_ms + 2) : 1;
+}
+
 int Archiver::level_for_now() const {
     if (settings_.engine == flowfile::CompressionEngine::igzip) return -1;
     const int configured = settings_.compression_level < 0 ? 6 : settings_.compression_level;
@@ -202,7 +209,8 @@ bool Archiver::open_file(WallTime now) {
              .flush_interval = settings_.flush_interval,
              .sync_on_flush = true,
              .exclusive_lock = true,
-             .engine = settings_.engine});
+             .engine = settings_.engine,
+             .checksum_blocks = expected_flush_points()});
     } catch (const flowfile::Error& e) {
         // A file this attempt created but could not write the header into
         // (disk full) is empty or cut, unreadable; the retry in the next

@@ -105,6 +105,9 @@ class Archiver {
     void run_post_rotate(const std::string& relative_path);
     void reap_children();
     int level_for_now() const;
+    // Flush points a file of one rotation period gets: the size of its block
+    // checksum table (flow-file(5)).
+    std::size_t expected_flush_points() const;
     void note_error(const std::string& message);
 
     ArchiverSettings settings_;

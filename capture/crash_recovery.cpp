@@ -49,7 +49,9 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
         const int level = header.compressed() ? 6 : 0;
         auto writer = flowfile::Writer::create(
             staging, header,
-            {.compression_level = level, .flush_interval = std::chrono::milliseconds(0)});
+            {.compression_level = level,
+             .flush_interval = std::chrono::milliseconds(0),
+             .checksum_blocks = 1});
         for (auto batch = reader->next_batch(); !batch.empty(); batch = reader->next_batch())
             writer->write(batch);
         result.flows = reader->status().records;

@@ -233,13 +233,17 @@ Header decode_header(std::span<const std::uint8_t> bytes, const std::string& sou
     const bool swap = needs_swap(h.byte_order);
 
     std::size_t off = header_preamble_size;
-    // Fewer than 4 bytes left is the 0..3 byte padding; a TLV running past H
-    // ends the list (file-format.md §3.2).
+    // Fewer than 4 bytes left is the 0..3 byte padding (file-format.md §3.2).
     while (off + 4 <= size) {
         const std::uint16_t type = load_as<std::uint16_t>(&bytes[off], swap);
         const std::uint16_t len = load_as<std::uint16_t>(&bytes[off + 2], swap);
         const std::uint8_t* v = &bytes[off + 4];
-        if (off + 4 + len > size) break;
+        // flow-tools ignores the rest; but no writer makes such a header, and
+        // what is lost may be the flags or the checksum table, after which
+        // the records would be read the wrong way unchecked.
+        if (off + 4 + len > size)
+            throw Error(source + ": header damaged: TLV at byte " + std::to_string(off) +
+                        " runs past the header length " + std::to_string(size));
         off += 4 + std::size_t{len};
 
         auto u8 = [&](std::optional<std::uint8_t>& field) {

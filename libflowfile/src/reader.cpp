@@ -18,7 +18,8 @@ namespace flowfile {
 namespace {
 
 constexpr int header_read_attempts = 3;
-constexpr useconds_t header_retry_delay_us = 20000;
+// A header rewrite takes microseconds; a damaged header costs two short waits.
+constexpr useconds_t header_retry_delay_us = 2000;
 
 Header read_header(int fd, const std::string& name) {
     std::vector<std::uint8_t> buf(header_preamble_size);
