@@ -129,7 +129,10 @@ class ReceivingThread {
             counters_.flows.fetch_add(r.records, std::memory_order_relaxed);
             counters_.last_flow_time.store(now, std::memory_order_relaxed);
         }
-        if (!r.accepted()) counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
+        if (r.reason == RejectReason::unsupported_version)
+            counters_.unsupported_datagrams.fetch_add(1, std::memory_order_relaxed);
+        else if (!r.accepted())
+            counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
         if (r.reason == RejectReason::exporter_limit) {
             counters_.exporter_limit_datagrams.fetch_add(1, std::memory_order_relaxed);
             if (d.bytes.size() >= 4)
@@ -193,6 +196,7 @@ bool write_status_file(const std::string& path, const CaptureCounters& c, const 
             << "flows=" << c.flows.load() << '\n'
             << "corrupt_packets=" << c.corrupt_packets.load() << '\n'
             << "queue_dropped_datagrams=" << c.queue_dropped_datagrams.load() << '\n'
+            << "unsupported_datagrams=" << c.unsupported_datagrams.load() << '\n'
             << "queue_dropped_flows=" << c.queue_dropped_flows.load() << '\n'
             << "kernel_drops=" << c.kernel_drops.load() << '\n'
             << "files_finished=" << a.files_finished() << '\n'

@@ -24,7 +24,8 @@ Decoder::Decoder(DecoderSettings settings, LogSink log)
     : settings_(settings),
       log_(std::move(log)),
       stored_version_(settings.stored_version),
-      exporters_(settings.max_exporters, settings.max_engines_per_exporter) {
+      exporters_(settings.max_exporters, settings.max_engines_per_exporter),
+      unsupported_(settings.max_exporters) {
     if (stored_version_ != 0 && !is_storable_version(stored_version_))
         throw std::invalid_argument("unsupported export version " +
                                     std::to_string(stored_version_));
@@ -54,7 +55,18 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
         log_verify_failure(d);
         return reject(RejectReason::too_short);
     }
-    const PduFamily* family = find_pdu_family(pdu::be16(pdu.data() + pdu::version_offset));
+    const std::uint16_t version = pdu::be16(pdu.data() + pdu::version_offset);
+    if (unsupported_version_name(version) != nullptr) {
+        // flow-tools logged these as corrupt, two lines each; they are a
+        // version to come, so they count apart and log at most once a minute.
+        const auto line = unsupported_.count(d.source_ip, version, d.receive_time);
+        if (line && log_) log_(*line);
+        ++stats_.rejected[static_cast<std::size_t>(RejectReason::unsupported_version)];
+        DecodeResult result;
+        result.reason = RejectReason::unsupported_version;
+        return result;
+    }
+    const PduFamily* family = find_pdu_family(version);
     if (family == nullptr) {
         if (log_) log_("ftpdu version not set.");
         log_verify_failure(d);

@@ -18,6 +18,7 @@
 #include "flow_batch.hpp"
 #include "flowfile/record.hpp"
 #include "log_sink.hpp"
+#include "unsupported_versions.hpp"
 
 namespace capture {
 
@@ -43,14 +44,17 @@ struct DecoderSettings {
 enum class RejectReason : std::uint8_t {
     none,               // accepted
     too_short,          // fewer than 4 bytes
-    unknown_version,    // version field not 1, 5, 6, 7 or 8
+    unknown_version,    // version field not 1, 5, 6, 7, 8, 9 or 10
     malformed,          // count or length wrong for the version (v8: header)
     unexpected_source,  // not the configured remote IP
     untranslatable,     // v8 PDU: cannot go into the files' version
     exporter_limit,     // new exporter while the exporter table is full
+    // NetFlow v9 or IPFIX: well-known, not decoded yet; not a corrupt packet.
+    unsupported_version,
 };
-inline constexpr std::size_t reject_reason_count = 7;
-static_assert(static_cast<std::size_t>(RejectReason::exporter_limit) + 1 == reject_reason_count);
+inline constexpr std::size_t reject_reason_count = 8;
+static_assert(static_cast<std::size_t>(RejectReason::unsupported_version) + 1 ==
+              reject_reason_count);
 
 // What became of one datagram.
 struct DecodeResult {
@@ -60,7 +64,8 @@ struct DecodeResult {
     // when rejected.
     ExporterId exporter = no_exporter;
     // This datagram's contribution to the header of the file its records go
-    // to (a rejected datagram counts one corrupt packet).
+    // to (a rejected datagram counts one corrupt packet, except one of an
+    // unsupported version).
     FileCounters counters;
 
     bool accepted() const { return reason == RejectReason::none; }
@@ -108,6 +113,7 @@ class Decoder {
     std::uint16_t stored_version_ = 0;
     ExporterTable exporters_;
     DecoderStats stats_;
+    UnsupportedVersionReport unsupported_;
     bool exporter_limit_logged_ = false;
 };
 
