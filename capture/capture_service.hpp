@@ -21,9 +21,9 @@ struct CaptureCounters {
     std::atomic<std::uint64_t> datagrams{0};
     std::atomic<std::uint64_t> flows{0};
     std::atomic<std::uint64_t> corrupt_packets{0};
-    // Datagrams (and the flows they announced) dropped because the writer was
     // NetFlow v9 and IPFIX datagrams: not decoded yet, not corrupt either.
     std::atomic<std::uint64_t> unsupported_datagrams{0};
+    // Datagrams (and the flows they announced) dropped because the writer was
     // behind and every batch was in flight.
     std::atomic<std::uint64_t> queue_dropped_datagrams{0};
     std::atomic<std::uint64_t> queue_dropped_flows{0};
