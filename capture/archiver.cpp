@@ -325,14 +325,22 @@ void Archiver::run_expiry() {
     const flowfile::ExpiryPlan plan =
         flowfile::plan_expiry(expiry_list_, settings_.expiry, open_bytes);
     if (plan.removals.empty()) return;
+    if (settings_.expiry_dry_run) {
+        // flow-tools logged a dry run in the words of a real removal.  Nothing
+        // is removed, so the same oldest files head every plan: each is
+        // reported once.
+        for (std::size_t i = dry_run_reported_; i < plan.removals.size(); ++i)
+            log_("would remove/" + std::to_string(static_cast<int>(plan.removals[i].rule)) + " " +
+                 plan.removals[i].entry.path + " (dry run with -d: not removed)");
+        dry_run_reported_ = std::max(dry_run_reported_, plan.removals.size());
+        return;
+    }
     for (const auto& removal : plan.removals)
         log_("remove/" + std::to_string(static_cast<int>(removal.rule)) + " " + removal.entry.path);
-    if (!settings_.expiry_dry_run) {
-        for (const auto& outcome : flowfile::execute_expiry(plan, settings_.work_dir.string()))
-            if (!outcome.removed()) log_("unlink(" + outcome.path + "): " + outcome.message);
-        expiry_list_.erase(expiry_list_.begin(), expiry_list_.begin() + static_cast<std::ptrdiff_t>(
-                                                                            plan.removals.size()));
-    }
+    for (const auto& outcome : flowfile::execute_expiry(plan, settings_.work_dir.string()))
+        if (!outcome.removed()) log_("unlink(" + outcome.path + "): " + outcome.message);
+    expiry_list_.erase(expiry_list_.begin(),
+                       expiry_list_.begin() + static_cast<std::ptrdiff_t>(plan.removals.size()));
 }
 
 void Archiver::run_post_rotate(const std::string& relative_path) {

@@ -126,6 +126,9 @@ class Archiver {
     std::uint64_t write_errors_ = 0;
     std::string last_error_;
     std::vector<flowfile::ExpiryEntry> expiry_list_;
+    // -d: how many of expiry_list_'s oldest files were already reported as
+    // "would remove".
+    std::size_t dry_run_reported_ = 0;
     // Identity of the open file, to notice it being removed or replaced.
     std::uint64_t open_dev_ = 0;
     std::uint64_t open_ino_ = 0;

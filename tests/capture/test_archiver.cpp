@@ -215,6 +215,33 @@ TEST_CASE("expiry keeps at most -e finished files, oldest first", "[capture][arc
                                       .string()) != h.log.end());
 }
 
+TEST_CASE("a dry run (-d) removes nothing and says so, once per file", "[capture][archiver]") {
+    ArchiverSettings s = v5_every_5_minutes();
+    s.expiry.max_files = 2;
+    s.expiry_dry_run = true;
+    Harness h(s);
+    h.archiver->start_expiry();
+    for (int i = 0; i < 4; ++i) {
+        h.archiver->accept(batch_of(1), t0 + i * 400);
+        h.archiver->tick(t0 + i * 400 + 350);
+    }
+    h.archiver->shutdown(t0 + 1700);
+    CHECK(h.files().size() == 5);  // nothing removed
+    // Never a real removal's line, which an operator would take as done.
+    CHECK(std::none_of(h.log.begin(), h.log.end(),
+                       [](const std::string& l) { return l.rfind("remove/", 0) == 0; }));
+    // Rotations after the 3rd and 4th file: the two oldest, each once.
+    const std::string suffix = " (dry run with -d: not removed)";
+    CHECK(h.log ==
+          std::vector<std::string>{
+              "would remove/1 " +
+                  (h.dir / "2009/2009-10/2009-10-15/ft-v05.2009-10-15.235830+0000").string() +
+                  suffix,
+              "would remove/1 " +
+                  (h.dir / "2009/2009-10/2009-10-16/ft-v05.2009-10-16.000420+0000").string() +
+                  suffix});
+}
+
 TEST_CASE("the post-rotate program gets the relative ft- path", "[capture][archiver]") {
     TempDir scratch;
     const fs::path script = scratch / "post.sh";
