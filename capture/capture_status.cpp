@@ -73,6 +73,7 @@ CaptureStatus parse_capture_status(std::string_view text) {
     s.last_datagram = number_of<std::int64_t>(kv, "last_datagram", false);
     s.datagrams = number_of<std::uint64_t>(kv, "datagrams", false);
     s.corrupt_packets = number_of<std::uint64_t>(kv, "corrupt_packets", false);
+    s.unsupported_datagrams = number_of<std::uint64_t>(kv, "unsupported_datagrams", false);
     s.queue_dropped_datagrams = number_of<std::uint64_t>(kv, "queue_dropped_datagrams", false);
     s.queue_dropped_flows = number_of<std::uint64_t>(kv, "queue_dropped_flows", false);
     s.kernel_drops = number_of<std::uint64_t>(kv, "kernel_drops", false);
@@ -193,6 +194,7 @@ CheckResult judge_capture_status(const CaptureStatus& s, bool process_alive, std
         "c dropped_flows=" + std::to_string(s.queue_dropped_flows) +
         "c kernel_drops=" + std::to_string(s.kernel_drops) +
         "c corrupt_packets=" + std::to_string(s.corrupt_packets) +
+        "c unsupported_datagrams=" + std::to_string(s.unsupported_datagrams) +
         "c write_errors=" + std::to_string(s.write_errors) + "c";
     return {state, "FLOWKEEP " + std::string(state_name(state)) + " - " + printable(text) + " | " +
                        perfdata};
@@ -206,6 +208,54 @@ CheckResult missing_status_result(const std::string& path) {
 
 CheckResult unknown_result(const std::string& reason) {
     return {CheckState::unknown, "FLOWKEEP UNKNOWN - " + printable(reason)};
+}
+
+CheckResult state_file_unwritable_result(const CheckResult& judged, const std::string& path,
+                                         const std::string& reason) {
+    std::string found = judged.line.substr(0, judged.line.find(" | "));
+    const std::string prefix = "FLOWKEEP ";
+    if (found.rfind(prefix, 0) == 0) found.erase(0, prefix.size());
+    return unknown_result("cannot write --state-file " + path + ": " + reason + " (capture " +
+                          found + ")");
+}
+
+std::int64_t parse_check_seconds(std::string_view option, std::string_view text) {
+    const auto fail = [&](const std::string& why) {
+        throw std::invalid_argument(std::string(option) + " " + std::string(text) + ": " + why +
+                                    " (accepted: 1.." + std::to_string(max_check_seconds) +
+                                    " seconds, or with s, m or h: 300, 5m, 1h)");
+    };
+    std::int64_t unit = 1;
+    std::string_view digits = text;
+    if (!digits.empty()) {
+        switch (digits.back()) {
+            case 's':
+                digits.remove_suffix(1);
+                break;
+            case 'm':
+                unit = 60;
+                digits.remove_suffix(1);
+                break;
+            case 'h':
+                unit = 3600;
+                digits.remove_suffix(1);
+                break;
+            default:
+                break;
+        }
+    }
+    // from_chars alone would take "+5", " 5" or "0x10" apart differently.
+    if (digits.empty() ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        fail("not a number of seconds");
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || ptr != digits.data() + digits.size() ||
+        value > max_check_seconds / unit)
+        fail("out of range");
+    value *= unit;
+    if (value < 1) fail("out of range");
+    return value;
 }
 
 }  // namespace capture

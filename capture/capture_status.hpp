@@ -39,6 +39,7 @@ struct CaptureStatus {
     std::uint64_t datagrams = 0;
     std::uint64_t flows = 0;
     std::uint64_t corrupt_packets = 0;
+    std::uint64_t unsupported_datagrams = 0;  // NetFlow v9, IPFIX: not corrupt
     std::uint64_t queue_dropped_datagrams = 0;
     std::uint64_t queue_dropped_flows = 0;
     std::uint64_t kernel_drops = 0;  // datagrams
@@ -99,5 +100,18 @@ CheckResult judge_capture_status(const CaptureStatus& status, bool process_alive
 // The results that have no status to judge.
 CheckResult missing_status_result(const std::string& path);
 CheckResult unknown_result(const std::string& reason);
+
+// A check whose --state-file could not be written is UNKNOWN (it would never
+// warn about drops again), without perfdata; what it found about the daemon
+// follows in parentheses so nothing is hidden.
+CheckResult state_file_unwritable_result(const CheckResult& judged, const std::string& path,
+                                         const std::string& reason);
+
+inline constexpr std::int64_t max_check_seconds = 30 * 86400;
+
+// The value of -w/--warning or -c/--critical: whole seconds, or with an s, m
+// or h suffix ("300", "5m", "1h"), from 1 s to 30 days.  Throws
+// std::invalid_argument "OPTION VALUE: why (accepted: ...)".
+std::int64_t parse_check_seconds(std::string_view option, std::string_view text);
 
 }  // namespace capture

@@ -16,15 +16,21 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "capture_status.hpp"
+#include "version.hpp"
 
 namespace {
 
 struct StatusCheckOptions {
     std::string status_file;
     std::string state_file;
+    // Kept as text: CLI11 would read "5m" as a range error and "0x10" as 16.
+    std::string warning = std::to_string(capture::CheckLimits{}.warning_seconds);
+    std::string critical = std::to_string(capture::CheckLimits{}.critical_seconds);
     capture::CheckLimits limits;
 };
 
@@ -37,16 +43,22 @@ void declare_options(CLI::App& app, StatusCheckOptions& o) {
         "for 30 s (the daemon rewrites it every second), or no flow for --critical seconds.\n"
         "WARNING: no flow for --warning seconds, writing blocked (disk full: flows are held in "
         "memory), or with --state-file: flows dropped since the previous check.");
-    app.add_option("--status-file", o.status_file, "the file given to flow-capture --status-file")
-        ->required();
-    app.add_option("-w,--warning", o.limits.warning_seconds,
-                   "WARNING when no flow arrived for this many seconds")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    app.add_option("-c,--critical", o.limits.critical_seconds,
-                   "CRITICAL when no flow arrived for this many seconds")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    // Required, but checked after parsing: CLI11 reports a missing required
+    // option before an unknown one, so "--statusfile" read "--status-file is
+    // required".
+    app.add_option("--status-file", o.status_file,
+                   "the file given to flow-capture --status-file (required)");
+    app.add_option("-w,--warning", o.warning,
+                   "WARNING when no flow arrived for this long: seconds, or with s, m or h "
+                   "(5m, 1h)")
+        ->type_name("SECONDS")
+        ->capture_default_str();
+    app.add_option("-c,--critical", o.critical,
+                   "CRITICAL when no flow arrived for this long: seconds, or with s, m or h")
+        ->type_name("SECONDS")
+        ->capture_default_str();
+    app.set_version_flag("--version", capture::version_string(), "print the version and exit");
+    app.allow_extras();
     app.add_option("--state-file", o.state_file,
                    "remember the drop counters here between runs (a file writable by the "
                    "check), so that drops since the previous check give WARNING; without it, "
@@ -111,19 +123,9 @@ capture::CheckResult check(const StatusCheckOptions& o) {
     if (!o.state_file.empty()) {
         std::ofstream state(o.state_file, std::ios::trunc);
         state << capture::format_drop_mark(capture::drop_mark_of(status));
-        // A check that cannot remember would never warn about drops again:
-        // say so, but never hide what was found about the daemon.
-        if (!state.flush()) {
-            const std::string note = "; cannot write --state-file " + o.state_file;
-            const std::size_t bar = result.line.find(" |");
-            result.line.insert(bar == std::string::npos ? result.line.size() : bar, note);
-            const std::string ok_prefix = "FLOWKEEP OK";
-            if (result.state == capture::CheckState::ok) {
-                result.state = capture::CheckState::warning;
-                if (result.line.rfind(ok_prefix, 0) == 0)
-                    result.line.replace(0, ok_prefix.size(), "FLOWKEEP WARNING");
-            }
-        }
+        if (!state.flush())
+            return capture::state_file_unwritable_result(result, o.state_file,
+                                                         std::strerror(errno));
     }
     return result;
 }
@@ -134,12 +136,26 @@ int main(int argc, char** argv) {
     CLI::App app{"flow-capture-status"};
     StatusCheckOptions options;
     declare_options(app, options);
+    const auto unknown = [](const std::string& reason) {
+        std::cout << capture::unknown_result(reason).line << '\n';
+        return static_cast<int>(capture::CheckState::unknown);
+    };
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // --help
-        std::cout << capture::unknown_result(e.what()).line << '\n';
-        return static_cast<int>(capture::CheckState::unknown);
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        return unknown(e.what());
+    }
+    if (const std::vector<std::string> extra = app.remaining(); !extra.empty())
+        return unknown((extra[0].rfind('-', 0) == 0 ? "unknown option " : "unexpected argument ") +
+                       extra[0] + " (see --help)");
+    if (options.status_file.empty()) return unknown("--status-file is required (see --help)");
+    try {
+        options.limits.warning_seconds = capture::parse_check_seconds("--warning", options.warning);
+        options.limits.critical_seconds =
+            capture::parse_check_seconds("--critical", options.critical);
+    } catch (const std::invalid_argument& e) {
+        return unknown(e.what());
     }
     const capture::CheckResult result = check(options);
     std::cout << result.line << '\n';

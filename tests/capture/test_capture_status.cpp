@@ -32,6 +32,7 @@ std::string healthy_text() {
            "datagrams=41153\n"
            "flows=1234567\n"
            "corrupt_packets=2\n"
+           "unsupported_datagrams=500\n"
            "queue_dropped_datagrams=0\n"
            "queue_dropped_flows=0\n"
            "kernel_drops=0\n"
@@ -59,6 +60,7 @@ TEST_CASE("the status file flow-capture writes is parsed completely", "[status]"
     CHECK(s.datagrams == 41153);
     CHECK(s.flows == 1234567);
     CHECK(s.corrupt_packets == 2);
+    CHECK(s.unsupported_datagrams == 500);
     CHECK(s.files_finished == 4);
     CHECK_FALSE(s.disk_blocked);
     CHECK(s.last_error.empty());
@@ -82,7 +84,7 @@ TEST_CASE("a live daemon with recent flows is OK, with the figures and perfdata"
           "FLOWKEEP OK - last flow 12 s ago, file "
           "2023/2023-11/2023-11-14/tmp-v05.2023-11-14.221500+0000, 1234567 flows, 0 dropped"
           " | last_flow_age=12s;300;900;0 flows=1234567c datagrams=41153c dropped_flows=0c"
-          " kernel_drops=0c corrupt_packets=2c write_errors=0c");
+          " kernel_drops=0c corrupt_packets=2c unsupported_datagrams=500c write_errors=0c");
 }
 
 TEST_CASE("no flow for --warning seconds is WARNING, for --critical seconds CRITICAL", "[status]") {
@@ -216,4 +218,51 @@ TEST_CASE("no status file is CRITICAL, an unusable one UNKNOWN", "[status]") {
     CHECK(unknown.line == "FLOWKEEP UNKNOWN - cannot read x: Permission denied");
     CHECK(capture::state_name(CheckState::warning) == "WARNING");
     CHECK(static_cast<int>(CheckState::critical) == 2);
+}
+
+TEST_CASE("-w and -c take seconds, or s, m or h; anything else is one line", "[status]") {
+    using capture::parse_check_seconds;
+    CHECK(parse_check_seconds("--warning", "300") == 300);
+    CHECK(parse_check_seconds("--warning", "300s") == 300);
+    CHECK(parse_check_seconds("--warning", "5m") == 300);
+    CHECK(parse_check_seconds("--critical", "1h") == 3600);
+    CHECK(parse_check_seconds("--critical", "720h") == 2592000);
+    const std::string accepted = " (accepted: 1..2592000 seconds, or with s, m or h: 300, 5m, 1h)";
+    CHECK_THROWS_WITH(parse_check_seconds("--warning", "5x"),
+                      "--warning 5x: not a number of seconds" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--warning", "0x10"),
+                      "--warning 0x10: not a number of seconds" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--warning", ""),
+                      "--warning : not a number of seconds" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--warning", "m"),
+                      "--warning m: not a number of seconds" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--warning", "-5"),
+                      "--warning -5: not a number of seconds" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--warning", "1.5m"),
+                      "--warning 1.5m: not a number of seconds" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--critical", "0"),
+                      "--critical 0: out of range" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--critical", "721h"),
+                      "--critical 721h: out of range" + accepted);
+    CHECK_THROWS_WITH(parse_check_seconds("--critical", "99999999999999999999999"),
+                      "--critical 99999999999999999999999: out of range" + accepted);
+}
+
+TEST_CASE("an unwritable state file is UNKNOWN, with what was found and no perfdata", "[status]") {
+    const auto judged = capture::judge_capture_status(healthy(), true, now);
+    REQUIRE(judged.state == CheckState::ok);
+    const auto r =
+        capture::state_file_unwritable_result(judged, "/ro/check.state", "Permission denied");
+    CHECK(r.state == CheckState::unknown);
+    CHECK(r.line ==
+          "FLOWKEEP UNKNOWN - cannot write --state-file /ro/check.state: Permission denied "
+          "(capture OK - last flow 12 s ago, file "
+          "2023/2023-11/2023-11-14/tmp-v05.2023-11-14.221500+0000, 1234567 flows, 0 dropped)");
+    // A dead daemon is UNKNOWN too, as the manual says, but the text still tells.
+    const auto dead = capture::state_file_unwritable_result(
+        capture::judge_capture_status(healthy(), false, now), "/ro/s", "Read-only file system");
+    CHECK(dead.state == CheckState::unknown);
+    CHECK_THAT(dead.line, Catch::StartsWith("FLOWKEEP UNKNOWN - cannot write --state-file /ro/s: "
+                                            "Read-only file system (capture CRITICAL - "
+                                            "flow-capture (pid 4711) is not running"));
 }
