@@ -1,0 +1,262 @@
+// End to end: what an operator types or points at the daemon by mistake.
+// Bad addresses stop flow-capture with one line; NetFlow v9 is counted, not
+// called corrupt, and does not flood the log; a dry-run expiry says it
+// removed nothing; flow-capture-status names what was wrong with its
+// command line.
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "capture/pdu_builder.hpp"
+#include "capture_process.hpp"
+#include "flowfile/reader.hpp"
+#include "flowfile/writer.hpp"
+#include "pdu_sender.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace std::chrono_literals;
+using flowkeep_e2e::CaptureProcess;
+using flowkeep_e2e::free_udp_port;
+using flowkeep_e2e::PduSender;
+using flowkeep_test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint32_t router = 0x7f000002;  // 127.0.0.2
+
+std::size_t lines_in(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::size_t lines_containing(const std::string& text, const std::string& part) {
+    std::istringstream in(text);
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);)
+        if (line.find(part) != std::string::npos) ++n;
+    return n;
+}
+
+std::map<std::string, std::string> read_status(const fs::path& p) {
+    std::map<std::string, std::string> out;
+    std::ifstream in(p);
+    for (std::string line; std::getline(in, line);) {
+        const auto eq = line.find('=');
+        if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return out;
+}
+
+bool wait_for_status(const fs::path& p, const std::string& key, const std::string& value,
+                     std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (read_status(p)[key] == value) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+std::vector<fs::path> flow_files(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && (e.path().filename().string().rfind("ft-", 0) == 0 ||
+                                    e.path().filename().string().rfind("tmp-", 0) == 0))
+            out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+struct CommandOutput {
+    int exit_code = -1;
+    std::string out;
+};
+
+// Runs `program` with `arguments` (already shell-quoted); stdout only.
+CommandOutput run_command(const std::string& program, const std::string& arguments) {
+    const std::string command = program + " " + arguments;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    CommandOutput r;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, pipe)) r.out += buf;
+    const int status = ::pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+CommandOutput run_status_check(const std::string& arguments) {
+    return run_command(FLOW_CAPTURE_STATUS_BIN, arguments);
+}
+
+// A status file as a live daemon (this test process) writes it.
+void write_live_status(const fs::path& p) {
+    const auto now = std::to_string(std::time(nullptr));
+    std::ofstream(p) << "pid=" << ::getpid() << "\nupdated=" << now << "\nstarted=" << now
+                     << "\nlast_flow=" << now << "\nflows=10\n";
+}
+
+}  // namespace
+
+TEST_CASE("an address with an octet over 255 stops flow-capture with one line", "[e2e][options]") {
+    TempDir dir;
+    const std::string port = std::to_string(free_udp_port());
+    struct Case {
+        std::string argument;
+        std::string named;
+    };
+    for (const Case& c : {Case{"300.1.1.1/0/" + port, "local address \"300.1.1.1\": octet 300"},
+                          Case{"0/10.0.0.300/" + port, "remote address \"10.0.0.300\": octet 300"},
+                          Case{"0x7f.0.0.1/0/" + port, "local address \"0x7f.0.0.1\""}}) {
+        INFO(c.argument);
+        CaptureProcess p({"-D", "-w", dir.path().string(), c.argument}, dir / "err");
+        CHECK(p.wait() == 1);
+        const std::string err = p.stderr_text();
+        CHECK(lines_in(err) == 1);
+        CHECK_THAT(err, Catch::StartsWith("flow-capture: ") &&
+                            Catch::Contains("localip/remoteip/port \"" + c.argument + "\"") &&
+                            Catch::Contains(c.named));
+        CHECK(flow_files(dir.path()).empty());
+    }
+    // flow-tools' short forms still start a capture: 127.1 is 127.1.0.0 (a
+    // loopback address Linux binds), 10 is 10.0.0.0.
+    CaptureProcess ok({"-D", "-w", dir.path().string(), "127.1/10/" + port}, dir / "ok");
+    CHECK(ok.wait_for_log("setsockopt(size="));
+    ok.signal(SIGTERM);
+    CHECK(ok.wait() == 0);
+}
+
+TEST_CASE("500 NetFlow v9 datagrams: a line or two naming the version, counted apart from corrupt",
+          "[e2e]") {
+    TempDir dir;
+    const fs::path status = dir / "status";
+    const auto port = free_udp_port();
+    CaptureProcess capture({"-D", "-V", "5", "-n", "0", "--status-file", status.string(), "-w",
+                            dir.path().string(), "127.0.0.1/0/" + std::to_string(port)},
+                           dir / "capture.stderr");
+    REQUIRE(capture.wait_for_log("setsockopt(size="));
+
+    std::vector<std::uint8_t> v9 = flowkeep_test::build_pdu(flowkeep_test::example_header(5), 1);
+    v9[0] = 0;
+    v9[1] = 9;
+    PduSender sender(port);
+    sender.send(router, flowkeep_test::build_pdu(flowkeep_test::example_header(5), 2));
+    for (int i = 0; i < 500; ++i) {
+        sender.send(router, v9);
+        if (i % 50 == 49) std::this_thread::sleep_for(5ms);  // stay clear of the socket buffer
+    }
+    REQUIRE(wait_for_status(status, "unsupported_datagrams", "500", 10s));
+    const auto counted = read_status(status);
+    CHECK(counted.at("corrupt_packets") == "0");
+    CHECK(counted.at("datagrams") == "501");
+    capture.signal(SIGTERM);
+    REQUIRE(capture.wait() == 0);
+
+    const std::string log = capture.stderr_text();
+    INFO(log);
+    // flow-tools (and flowkeep before) logged two lines per datagram: 1000.
+    CHECK(lines_in(log) < 10);
+    CHECK(lines_containing(log, "not supported yet") >= 1);
+    CHECK(lines_containing(log, "not supported yet") <= 2);  // first, maybe a minute's summary
+    CHECK_THAT(
+        log, Catch::Contains(
+                 "flow-capture: NetFlow v9 datagrams from 127.0.0.2: not supported yet, 1 so far"));
+    CHECK(lines_containing(log, "ftpdu version not set.") == 0);
+
+    const auto files = flow_files(dir.path());
+    REQUIRE(files.size() == 1);
+    auto reader = flowfile::Reader::open(files[0]);
+    std::size_t flows = 0;
+    for (auto b = reader->next_batch(); !b.empty(); b = reader->next_batch()) flows += b.size();
+    CHECK(flows == 2);
+    CHECK(reader->header().corrupt_packets == 0u);
+
+    // The check reports the counter among its perfdata.
+    const CommandOutput check = run_status_check("--status-file '" + status.string() + "'");
+    CHECK_THAT(check.out, Catch::Contains(" unsupported_datagrams=500c "));
+}
+
+TEST_CASE("a dry-run expiry (-d 1) says it removed nothing and removes nothing", "[e2e]") {
+    TempDir dir;
+    const fs::path day = dir / "2009/2009-10/2009-10-15";
+    fs::create_directories(day);
+    for (int i = 0; i < 4; ++i) {
+        const std::uint32_t start = 1255600000 + static_cast<std::uint32_t>(i) * 900;
+        auto w = flowfile::Writer::create(
+            day / ("ft-v05.2009-10-15.0" + std::to_string(i) + "0000+0000"),
+            flowfile::Header::for_capture(5, start, "old", true));
+        w->finish({.cap_end = start + 900});
+    }
+    const auto port = free_udp_port();
+    CaptureProcess capture({"-D", "-d", "1", "-V", "5", "-n", "0", "-e", "2", "-w",
+                            dir.path().string(), "127.0.0.1/0/" + std::to_string(port)},
+                           dir / "capture.stderr");
+    REQUIRE(capture.wait_for_log("setsockopt(size="));
+    capture.signal(SIGTERM);
+    REQUIRE(capture.wait() == 0);
+    for (int i = 0; i < 4; ++i)
+        CHECK(fs::exists(day / ("ft-v05.2009-10-15.0" + std::to_string(i) + "0000+0000")));
+    const std::string log = capture.stderr_text();
+    CHECK_THAT(log, Catch::Contains("flow-capture: would remove/1 "
+                                    "./2009/2009-10/2009-10-15/ft-v05.2009-10-15.000000+0000 "
+                                    "(dry run with -d: not removed)"));
+    CHECK_THAT(log, Catch::Contains("flow-capture: would remove/1 "
+                                    "./2009/2009-10/2009-10-15/ft-v05.2009-10-15.010000+0000 "
+                                    "(dry run with -d: not removed)"));
+    // Nothing a log watcher would read as a removal that happened.
+    CHECK(lines_containing(log, "flow-capture: remove/") == 0);
+}
+
+TEST_CASE("flow-capture-status names what is wrong with its command line", "[e2e][status]") {
+    TempDir dir;
+    const fs::path status = dir / "status";
+    write_live_status(status);
+    const std::string file = " --status-file '" + status.string() + "'";
+
+    SECTION("-w takes seconds or a unit; a bad value is one UNKNOWN line") {
+        const auto minutes = run_status_check(file + " -w 5m");
+        CHECK(minutes.exit_code == 0);
+        CHECK_THAT(minutes.out, Catch::Contains("last_flow_age=0s;300;900;0"));
+        for (const std::string value : {"5x", "0", "0x10", "1e3", "99999999999999999999"}) {
+            INFO(value);
+            const auto bad = run_status_check(file + " -w " + value);
+            CHECK(bad.exit_code == 3);
+            CHECK(lines_in(bad.out) == 1);
+            CHECK_THAT(bad.out, Catch::StartsWith("FLOWKEEP UNKNOWN - --warning " + value + ": "));
+            CHECK(bad.out.size() < 200);  // not a 300-digit range
+        }
+        CHECK_THAT(run_status_check(file + " -c 2h").out, Catch::Contains(";300;7200;0"));
+    }
+    SECTION("a misspelt option is named, not reported as a missing --status-file") {
+        const auto r = run_status_check("--statusfile '" + status.string() + "'");
+        CHECK(r.exit_code == 3);
+        CHECK(r.out == "FLOWKEEP UNKNOWN - unknown option --statusfile (see --help)\n");
+        const auto none = run_status_check("");
+        CHECK(none.exit_code == 3);
+        CHECK(none.out == "FLOWKEEP UNKNOWN - --status-file is required (see --help)\n");
+    }
+    SECTION("--version prints the version like flow-capture --version") {
+        const auto r = run_status_check("--version");
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Matches("flowkeep [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+        const auto capture_version = run_command(FLOW_CAPTURE_BIN, "--version");
+        CHECK(capture_version.exit_code == 0);
+        CHECK(r.out == capture_version.out);
+    }
+    SECTION("an unwritable --state-file is UNKNOWN, as the manual says") {
+        const auto r =
+            run_status_check(file + " --state-file '" + (dir / "no/such/dir").string() + "'");
+        CHECK(r.exit_code == 3);
+        CHECK_THAT(r.out, Catch::StartsWith("FLOWKEEP UNKNOWN - cannot write --state-file ") &&
+                              Catch::Contains("No such file or directory (capture OK - "));
+        CHECK(r.out.find(" | ") == std::string::npos);  // no perfdata
+    }
+}
