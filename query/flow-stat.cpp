@@ -2,6 +2,7 @@
 // --top), or, given -f N, the original flow-stat's reports on a stream.
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct StatOptions {
     std::string by;
     std::string interval;
     std::string sort = "octets";
-    std::size_t top = 0;
+    std::optional<std::string> top;  // none: all rows
     std::string format = "table";
 };
 
@@ -39,7 +40,9 @@ void add_options(CLI::App& app, StatOptions& o) {
                    "(or UTC with --utc)")
         ->type_name("DURATION")
         ->group("Report");
-    app.add_option("--top", o.top, "Only the first N rows (per period with --interval)")
+    app.add_option_function<std::string>(
+           "--top", [&o](const std::string& n) { o.top = n; },
+           "Only the first N rows (per period with --interval)")
         ->type_name("N")
         ->group("Report");
     app.add_option("--sort", o.sort, "Order rows by flows, packets or octets (descending)")
@@ -51,9 +54,12 @@ void add_options(CLI::App& app, StatOptions& o) {
 }
 
 int run(const StatOptions& o) {
+    const std::size_t top = o.top ? parse_top(*o.top) : 0;  // before opening inputs
     Query q = build_query(o.query);
-    SummarySpec spec = parse_summary_spec(o.by, o.interval, o.sort, o.top);
+    SummarySpec spec = parse_summary_spec(o.by, o.interval, o.sort, top);
     spec.zone = q.zone;  // --utc: UTC periods, not only UTC labels
+    const FilterSpec filters = build_filter_spec(o.query.filters, q.names);
+    spec.service_ports = ServicePortRule(filters.port, filters.src_port, filters.dst_port);
     const ClientMap* clients = q.clients ? &*q.clients : nullptr;
     if (std::find(spec.by.begin(), spec.by.end(), SummaryKey::account) != spec.by.end() && !clients)
         throw UsageError("--by account needs --clients FILE");

@@ -7,6 +7,7 @@
 
 #include "common/connection_event.hpp"
 #include "common/dotted_quad.hpp"
+#include "common/icmp_type_code.hpp"
 #include "common/usage_error.hpp"
 
 namespace flowquery {
@@ -140,13 +141,18 @@ void FlowRenderer::append_value(FlowColumn c, const Record& r,
             out += dotted_quad(r.srcaddr);
             break;
         case FlowColumn::src_port:
-            port(r.srcport);
+            // ICMP has no source port; a value an exporter put there anyway
+            // is still shown.
+            if (r.prot != icmp_protocol || r.srcport != 0) port(r.srcport);
             break;
         case FlowColumn::dst_ip:
             out += dotted_quad(r.dstaddr);
             break;
         case FlowColumn::dst_port:
-            port(r.dstport);
+            if (r.prot == icmp_protocol)
+                out += icmp_type_code_text(r.dstport);
+            else
+                port(r.dstport);
             break;
         case FlowColumn::packets:
             append_number(out, r.dpkts);

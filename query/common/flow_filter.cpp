@@ -1,6 +1,5 @@
 #include "common/flow_filter.hpp"
 
-#include <limits>
 #include <memory>
 #include <utility>
 
@@ -30,13 +29,6 @@ using Test = FlowFilter::Test;
 
 bool carries_ports(std::uint8_t protocol) {
     return protocol == 6 || protocol == 17 || protocol == 132;
-}
-
-std::int64_t seconds_to_ms(std::int64_t s) {
-    constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1000;
-    if (s > limit) return std::numeric_limits<std::int64_t>::max();
-    if (s < -limit) return std::numeric_limits<std::int64_t>::min();
-    return s * 1000;
 }
 
 template <typename In, typename Use>
@@ -152,8 +144,8 @@ FlowFilter::FlowFilter(FilterSpec spec) {
     if (spec.window) {
         Test t{};
         t.kind = Kind::window;
-        t.from_ms = seconds_to_ms(spec.window->from);
-        t.to_ms = seconds_to_ms(spec.window->to);
+        t.from_ms = spec.window->from_ms;
+        t.to_ms = spec.window->to_ms;
         tests_.push_back(std::move(t));
     }
 }

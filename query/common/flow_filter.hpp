@@ -13,13 +13,19 @@
 
 namespace flowquery {
 
+// --from/--to to the millisecond, as the tools print times: [from_ms, to_ms).
+struct FlowWindow {
+    std::int64_t from_ms = 0;
+    std::int64_t to_ms = 0;
+};
+
 // The filter options of a query, parsed.  An absent criterion accepts every
 // flow.
 struct FilterSpec {
     std::optional<AddressSet> ip, src_ip, dst_ip, exporter;  // ip: source OR destination
     std::optional<PortSet> port, src_port, dst_port;         // port: source OR destination
     std::optional<ProtocolSet> protocol;
-    std::optional<flowfile::TimeWindow> window;  // [from, to) seconds
+    std::optional<FlowWindow> window;
 };
 
 // A FilterSpec compiled into the short list of tests it really needs.
@@ -32,7 +38,7 @@ struct FilterSpec {
 //     protocols carry something else in the port fields (ICMP its type and
 //     code), and "port 771" must not select ICMP port-unreachable messages;
 //   * the time window keeps the flows that overlap it:
-//       start_ms < to * 1000 && end_ms >= from * 1000
+//       start_ms < to_ms && end_ms >= from_ms
 //     with start and end from flowfile::flow_times, so a flow that ends
 //     exactly at `from` is kept and one that starts exactly at `to` is not.
 //

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "common/floor_div.hpp"
 #include "common/time_spec.hpp"
 #include "common/usage_error.hpp"
 
@@ -12,15 +13,20 @@ namespace flowquery {
 
 namespace {
 
-std::optional<flowfile::TimeWindow> parse_window(const QueryOptionText& text) {
+std::optional<FlowWindow> parse_window(const QueryOptionText& text) {
     if (text.from.empty() && text.to.empty()) return std::nullopt;
-    flowfile::TimeWindow w{0, max_time_point + 1};  // open ends: all of time
-    if (!text.from.empty()) w.from = parse_time_point(text.from, "--from");
-    if (!text.to.empty()) w.to = parse_time_point(text.to, "--to");
-    if (w.from >= w.to)
+    FlowWindow w{0, (max_time_point + 1) * 1000};  // open ends: all of time
+    if (!text.from.empty()) w.from_ms = parse_time_point_ms(text.from, "--from");
+    if (!text.to.empty()) w.to_ms = parse_time_point_ms(text.to, "--to");
+    if (w.from_ms >= w.to_ms)
         throw UsageError("--from " + text.from + " is not before --to " + text.to +
                          ": the time window is empty");
     return w;
+}
+
+// The archive is listed by whole seconds: the ones that hold the window.
+flowfile::TimeWindow whole_seconds(const FlowWindow& w) {
+    return {floor_div(w.from_ms, 1000), floor_div(w.to_ms + 999, 1000)};
 }
 
 }  // namespace
@@ -37,8 +43,8 @@ void add_query_options(CLI::App& app, QueryOptionText& text) {
         ->group("Inputs");
     app.add_option("--from", text.from,
                    "Keep flows active at or after this time: 2026-03-14, '2026-03-14 20:00', "
-                   "2026-03-14T20:00:00+01:00 (local time unless a zone is given) or epoch "
-                   "seconds")
+                   "2026-03-14T20:00:05.123+01:00 as the tools print it (local time unless a "
+                   "zone is given) or epoch seconds")
         ->type_name("TIME")
         ->group("Inputs");
     app.add_option("--to", text.to, "Keep flows that started before this time (exclusive)")
@@ -77,7 +83,7 @@ Query build_query(const QueryOptionText& text) {
     InputSpec input;
     input.paths = text.paths;
     if (!text.archive_root.empty()) input.archive_root = text.archive_root;
-    input.window = spec.window;
+    if (spec.window) input.window = whole_seconds(*spec.window);
     q.inputs = select_inputs(input);
     // Waiting for a stream an operator will never type is worse than saying so.
     for (const auto& source : q.inputs.sources) {

@@ -2,6 +2,7 @@
 target_sources(flowquery PRIVATE
   common/summary_spec.cpp
   common/summary_key.cpp
+  common/service_port.cpp
   common/summary_table.cpp
   common/summary_interval.cpp
   common/summary.cpp

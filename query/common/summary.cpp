@@ -87,7 +87,7 @@ void Summary::add_record(const flowfile::Record& r) {
                 set_all(column, r.prot);
                 break;
             case SummaryKey::service:
-                set_all(column, service_key_value(*names_, r));
+                set_all(column, service_key_value(spec_.service_ports, r));
                 break;
             case SummaryKey::src_port:
                 set_all(column, r.srcport);

@@ -32,11 +32,10 @@ class ServiceNames;
 // Keys:
 //   protocol  the IP protocol, by name from /etc/protocols ("tcp"), else its
 //             number.
-//   service   the protocol plus one of its ports: the destination port if
-//             /etc/services names it for that protocol, else the source
-//             port if named, else the lower of the two; printed "smtp/tcp"
-//             or "8443/tcp".  Protocols without ports show the protocol
-//             alone ("icmp").
+//   service   the protocol plus its server's port (see ServicePortRule: the
+//             port the filters matched, else the one below 1024, else the
+//             lower), printed by name "smtp/tcp" or number "8443/tcp".
+//             Protocols without ports show the protocol alone ("icmp").
 //   src-port, dst-port, port
 //             only TCP, UDP and SCTP flows have ports: a report with a port
 //             key leaves out all other flows (its total too).

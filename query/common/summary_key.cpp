@@ -4,7 +4,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "common/service_names.hpp"
+#include "common/service_port.hpp"
 
 namespace flowquery {
 
@@ -53,15 +53,10 @@ SummaryKeyLayout::SummaryKeyLayout(const std::vector<SummaryKey>& by) : fields_(
     }
 }
 
-std::uint64_t service_key_value(const ServiceNames& names, const flowfile::Record& r) {
+std::uint64_t service_key_value(const ServicePortRule& rule, const flowfile::Record& r) {
     const std::uint64_t protocol = std::uint64_t{r.prot} << 17;
     if (!protocol_has_ports(r.prot)) return protocol;
-    std::uint16_t port = std::min(r.srcport, r.dstport);
-    if (!names.port_name(r.dstport, r.prot).empty())
-        port = r.dstport;
-    else if (!names.port_name(r.srcport, r.prot).empty())
-        port = r.srcport;
-    return protocol | (std::uint64_t{port} + 1);
+    return protocol | (std::uint64_t{rule.service_port(r)} + 1);
 }
 
 }  // namespace flowquery

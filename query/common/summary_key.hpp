@@ -10,7 +10,7 @@
 
 namespace flowquery {
 
-class ServiceNames;
+class ServicePortRule;
 
 // All key columns of one summary row packed into a few machine words, so
 // that aggregating a record costs a hash of at most five integers and no
@@ -65,11 +65,10 @@ inline std::int64_t interval_key_start(std::uint64_t value) {
     return static_cast<std::int64_t>(value ^ (std::uint64_t{1} << 63));
 }
 
-// The service key of a flow: protocol << 17 | (port + 1), where the port is
-// the destination port if `names` knows it for the protocol, else the
-// source port if known, else the lower one; protocol << 17 alone for
-// protocols without ports (all but TCP, UDP and SCTP).
-std::uint64_t service_key_value(const ServiceNames& names, const flowfile::Record& r);
+// The service key of a flow: protocol << 17 | (port + 1), the port chosen by
+// `rule`; protocol << 17 alone for protocols without ports (all but TCP, UDP
+// and SCTP).
+std::uint64_t service_key_value(const ServicePortRule& rule, const flowfile::Record& r);
 
 inline bool protocol_has_ports(std::uint8_t protocol) {
     return protocol == 6 || protocol == 17 || protocol == 132;

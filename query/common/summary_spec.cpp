@@ -104,6 +104,20 @@ SummarySpec parse_summary_spec(std::string_view by, std::string_view interval,
     return spec;
 }
 
+std::size_t parse_top(std::string_view text) {
+    const std::string_view digits = trim(text);
+    std::size_t rows = 0;
+    bool ok = !digits.empty() && digits.size() <= 18;
+    for (char c : digits) {
+        if (c < '0' || c > '9') ok = false;
+        if (ok) rows = rows * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (!ok || rows == 0)
+        throw UsageError("--top: expected a number of rows of at least 1, not '" +
+                         std::string(text) + "'");
+    return rows;
+}
+
 std::string_view summary_key_name(SummaryKey key) {
     switch (key) {
         case SummaryKey::protocol:

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/service_port.hpp"
 #include "common/time_text.hpp"
 
 namespace flowquery {
@@ -36,6 +37,8 @@ struct SummarySpec {
     // How interval periods are aligned: to the local clock (TZ) or to UTC.
     // Set it to the tool's --utc choice; write() only prints in a zone.
     TimeZoneStyle zone = TimeZoneStyle::local;
+    // Which port a `service` row names.  Set it from the tool's port filters.
+    ServicePortRule service_ports;
 };
 
 // by: a comma list of protocol (or proto), service, src-port, dst-port, port,
@@ -47,6 +50,10 @@ struct SummarySpec {
 // ones), a key given twice, or `interval` in --by without --interval.
 SummarySpec parse_summary_spec(std::string_view by, std::string_view interval,
                                std::string_view sort, std::size_t top);
+
+// --top N: a whole number of rows, at least 1.  Throws UsageError naming
+// --top and the text otherwise ("0", "-3", "ten").
+std::size_t parse_top(std::string_view text);
 
 // The column name of a key in every output format ("src_port").
 std::string_view summary_key_name(SummaryKey key);

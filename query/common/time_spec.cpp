@@ -11,9 +11,15 @@
 namespace flowquery {
 namespace {
 
-[[noreturn]] void bad_time(std::string_view text, std::string_view option) {
+// Whether a time may carry milliseconds (".123"), as the tools print them.
+enum class Fraction { refused, allowed };
+
+[[noreturn]] void bad_time(std::string_view text, std::string_view option, Fraction fraction) {
     throw UsageError(std::string(option) + ": bad time '" + std::string(text) +
-                     "' (expected YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM] or epoch seconds)");
+                     (fraction == Fraction::allowed
+                          ? "' (expected YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z|+HH:MM] or epoch "
+                            "seconds[.mmm])"
+                          : "' (expected YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM] or epoch seconds)"));
 }
 
 bool is_digit(char c) {
@@ -46,6 +52,21 @@ class Cursor {
         if (rest_.empty() || rest_.front() != c) return false;
         rest_.remove_prefix(1);
         return true;
+    }
+    // ".5", ".12", ".123": milliseconds; none when no '.' follows.
+    std::optional<int> fraction_ms() {
+        if (!take('.')) return 0;
+        std::size_t n = 0;
+        int ms = 0;
+        while (n < rest_.size() && is_digit(rest_[n])) {
+            if (n == 3) return std::nullopt;
+            ms = ms * 10 + (rest_[n] - '0');
+            ++n;
+        }
+        if (n == 0) return std::nullopt;
+        rest_.remove_prefix(n);
+        for (; n < 3; ++n) ms *= 10;
+        return ms;
     }
     bool at_end() const { return rest_.empty(); }
     bool next_is(char c) const { return !rest_.empty() && rest_.front() == c; }
@@ -119,21 +140,32 @@ std::optional<int> parse_zone(Cursor& c) {
     return sign * (*hours * 3600 + minutes * 60);
 }
 
-}  // namespace
-
-std::int64_t parse_time_point(std::string_view text, std::string_view option) {
+// Unix milliseconds; see parse_time_point and parse_time_point_ms.
+std::int64_t parse_time(std::string_view text, std::string_view option, Fraction fraction) {
+    auto bad_time = [&](std::string_view t, std::string_view o) {
+        ::flowquery::bad_time(t, o, fraction);
+    };
+    auto milliseconds = [&](Cursor& c) {
+        const auto ms = fraction == Fraction::allowed ? c.fraction_ms() : std::optional<int>(0);
+        if (!ms) bad_time(text, option);
+        return *ms;
+    };
     std::string_view epoch = text;
     if (!epoch.empty() && epoch.front() == '@') epoch.remove_prefix(1);
-    if (all_digits(epoch)) {
+    const std::string_view epoch_seconds = epoch.substr(0, epoch.find('.'));
+    if (all_digits(epoch_seconds)) {
         // More than 12 digits cannot be <= max_time_point; stop before overflow.
-        if (epoch.size() > 12) bad_time(text, option);
+        if (epoch_seconds.size() > 12) bad_time(text, option);
         std::int64_t seconds = 0;
-        for (char ch : epoch) seconds = seconds * 10 + (ch - '0');
-        if (seconds > max_time_point) bad_time(text, option);
-        return seconds;
+        for (char ch : epoch_seconds) seconds = seconds * 10 + (ch - '0');
+        Cursor c(epoch.substr(epoch_seconds.size()));
+        const int ms = milliseconds(c);
+        if (!c.at_end() || seconds > max_time_point) bad_time(text, option);
+        return seconds * 1000 + ms;
     }
 
     Cursor c(text);
+    int ms = 0;
     WallClock w{};
     auto year = c.digits(4);
     if (!year || !c.take('-')) bad_time(text, option);
@@ -163,6 +195,7 @@ std::int64_t parse_time_point(std::string_view text, std::string_view option) {
             auto second = c.digits(2);
             if (!second || *second > 59) bad_time(text, option);
             w.second = *second;
+            ms = milliseconds(c);
         }
     }
 
@@ -180,7 +213,17 @@ std::int64_t parse_time_point(std::string_view text, std::string_view option) {
         result = as_if_utc(w) - *offset;
     }
     if (result > max_time_point) bad_time(text, option);
-    return result;
+    return result * 1000 + ms;
+}
+
+}  // namespace
+
+std::int64_t parse_time_point(std::string_view text, std::string_view option) {
+    return parse_time(text, option, Fraction::refused) / 1000;
+}
+
+std::int64_t parse_time_point_ms(std::string_view text, std::string_view option) {
+    return parse_time(text, option, Fraction::allowed);
 }
 
 std::int64_t parse_duration(std::string_view text, std::string_view option) {

@@ -22,6 +22,12 @@ namespace flowquery {
 // else, including out-of-range fields (month 13, Feb 30, 24:00).
 std::int64_t parse_time_point(std::string_view text, std::string_view option);
 
+// The same in Unix milliseconds, for --from/--to: the seconds of either form
+// may be followed by a fraction of one to three digits, so that every time
+// the tools print ("2026-03-14T20:00:05.123+01:00", "...05.123Z") can be
+// pasted back.  The error message then shows the fraction among the forms.
+std::int64_t parse_time_point_ms(std::string_view text, std::string_view option);
+
 // A --interval style length in seconds: "30s", "15m", "1h", "1d", "1w", or a
 // plain number of seconds.  Must be greater than zero.  Throws UsageError
 // naming the option and the text.

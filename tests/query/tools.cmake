@@ -6,6 +6,8 @@ query_test(query_tools_tests
   tools/test_tools_compat.cpp
   tools/test_tools_errors.cpp
   tools/test_tools_stat.cpp
+  tools/test_tools_ports.cpp
+  tools/test_tools_times.cpp
 )
 target_compile_definitions(query_tools_tests PRIVATE
   FLOW_SELECT_BIN="$<TARGET_FILE:flow-select>"

@@ -9,6 +9,7 @@ using flowfile::Record;
 using flowquery::AddressSet;
 using flowquery::FilterSpec;
 using flowquery::FlowFilter;
+using flowquery::FlowWindow;
 using flowquery::PortSet;
 using flowquery::ProtocolSet;
 using flowquery::ServiceNames;
@@ -182,7 +183,7 @@ TEST_CASE("all criteria must hold") {
     spec.src_port = PortSet::parse("1024-65535", "--src-port", names());
     spec.port = PortSet::parse("443", "--port", names());
     spec.protocol = ProtocolSet::parse("tcp", "--proto", names());
-    spec.window = flowfile::TimeWindow{0, 4'000'000'000};
+    spec.window = FlowWindow{0, 4'000'000'000'000};
     const FlowFilter filter{spec};
     CHECK(selected(filter, in) == std::vector<Record>{match});
 }
@@ -202,12 +203,26 @@ TEST_CASE("the window keeps flows that overlap it: from included and to excluded
     REQUIRE(flowfile::flow_times(starts_at_to).start_ms == to * 1000);
 
     FilterSpec spec;
-    spec.window = flowfile::TimeWindow{from, to};
+    spec.window = FlowWindow{from * 1000, to * 1000};
     const FlowFilter filter{spec};
     CHECK_FALSE(filter.accepts_everything());
     CHECK(selected(filter, {before, ends_at_from, across_from, inside, spans_all, last_ms,
                             starts_at_to, after}) ==
           std::vector<Record>{ends_at_from, across_from, inside, spans_all, last_ms});
+}
+
+TEST_CASE("the window holds to the millisecond, as --from/--to print and take times") {
+    constexpr std::int64_t from_ms = 1773518405123;  // 2026-03-14T20:00:05.123Z
+    const Record ends_before = flow_at(from_ms - 5000, from_ms - 1);
+    const Record ends_at_from = flow_at(from_ms - 5000, from_ms);
+    const Record starts_before_to = flow_at(from_ms + 1, from_ms + 10);
+    const Record starts_at_to = flow_at(from_ms + 2, from_ms + 10);
+
+    FilterSpec spec;
+    spec.window = FlowWindow{from_ms, from_ms + 2};
+    const FlowFilter filter{spec};
+    CHECK(selected(filter, {ends_before, ends_at_from, starts_before_to, starts_at_to}) ==
+          std::vector<Record>{ends_at_from, starts_before_to});
 }
 
 TEST_CASE("select appends after what the output already holds") {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/time_spec.hpp"
+#include "common/time_text.hpp"
 #include "common/usage_error.hpp"
 #include "support/time_zone.hpp"
 
@@ -153,5 +154,59 @@ TEST_CASE("rejected durations") {
         CHECK(duration_error(text) == std::string("--interval: bad duration '") + text +
                                           "' (expected a number of seconds > 0, optionally "
                                           "followed by s, m, h, d or w)");
+    }
+}
+
+namespace {
+
+std::string time_ms_error(const std::string& text) {
+    try {
+        flowquery::parse_time_point_ms(text, "--to");
+    } catch (const UsageError& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+}  // namespace
+
+TEST_CASE("from and to times take the milliseconds the tools print") {
+    using flowquery::parse_time_point_ms;
+    CHECK(parse_time_point_ms("2026-03-14T20:00:05.123Z", "--from") == 1773518405123);
+    CHECK(parse_time_point_ms("2026-03-14T21:00:05.123+01:00", "--from") == 1773518405123);
+    CHECK(parse_time_point_ms("2026-03-14 20:00:05.5", "--from") == 1773518405500);
+    CHECK(parse_time_point_ms("2026-03-14T20:00:05.07Z", "--from") == 1773518405070);
+    CHECK(parse_time_point_ms("2026-03-14T20:00:05Z", "--from") == 1773518405000);
+    CHECK(parse_time_point_ms("2026-03-14", "--from") == 1773446400000);
+    CHECK(parse_time_point_ms("1773518405.123", "--from") == 1773518405123);
+    CHECK(parse_time_point_ms("@1773518405", "--from") == 1773518405000);
+    // The seconds-only parser (the clients file) still refuses a fraction.
+    CHECK(time_error("2026-03-14T20:00:05.123Z") == bad_time_message("2026-03-14T20:00:05.123Z"));
+}
+
+TEST_CASE("every time the tools print parses back to the same millisecond") {
+    using flowquery::format_time;
+    using flowquery::TimeZoneStyle;
+    flowkeep_test::ScopedTimeZone zone("Europe/Prague");
+    // Around the fall-back hour, when 02:30 happens twice: the printed
+    // offset says which.
+    const std::int64_t oct25_0000z_ms = 1792886400000;
+    for (std::int64_t ms = oct25_0000z_ms - 7200123; ms < oct25_0000z_ms + 7200000; ms += 900007) {
+        for (TimeZoneStyle style : {TimeZoneStyle::local, TimeZoneStyle::utc}) {
+            const std::string printed = format_time(ms, style, true);
+            INFO(printed);
+            CHECK(flowquery::parse_time_point_ms(printed, "--from") == ms);
+        }
+    }
+}
+
+TEST_CASE("a bad fraction names the option and the forms with milliseconds") {
+    for (const char* text :
+         {"2026-03-14T20:00:05.", "2026-03-14T20:00:05.1234", "2026-03-14T20:00.5", "2026-03-14.5",
+          "1773518405.", "1773518405.x", "1773518405.1234", ".5", "2026-03-14T20:00:05.-1Z"}) {
+        INFO(text);
+        CHECK(time_ms_error(text) == std::string("--to: bad time '") + text +
+                                         "' (expected YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z|+HH:MM] or "
+                                         "epoch seconds[.mmm])");
     }
 }

@@ -1,6 +1,8 @@
 // flow-stat's reports over generated archives, answers computed by hand.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "support/temp_dir.hpp"
 #include "support/time_zone.hpp"
 #include "tools/archive_builder.hpp"
@@ -85,4 +87,20 @@ TEST_CASE("flow-stat: the same answer whatever the number of threads") {
     CHECK(one == stat(dir.path(), "--by service,dst-ip --threads 2"));
     CHECK(one == stat(dir.path(), "--by service,dst-ip --threads 5"));
     CHECK(one.find("smtp/tcp") != std::string::npos);
+}
+
+TEST_CASE("flow-stat: --top takes a number of rows of at least 1") {
+    TempDir dir;
+    write_dst_day(dir.path());
+    for (const std::string top : {"0", "-3", "ten", "2x", "''"}) {
+        const auto run = run_shell(std::string(FLOW_STAT_BIN) + " -w " + shell_arg(dir.path()) +
+                                   " --by dst-port --top " + top);
+        INFO(top << '\n' << run.err);
+        CHECK(run.status == 2);
+        CHECK(run.out.empty());
+        CHECK(run.err.rfind("flow-stat: --top: ", 0) == 0);
+        CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
+    }
+    CHECK(stat(dir.path(), "--by dst-port --top 1 --format csv") ==
+          "dst_port,flows,packets,octets\r\n25,6,60,21000\r\n");
 }
