@@ -12,6 +12,7 @@
 #include "common/output_buffer.hpp"
 #include "common/query_options.hpp"
 #include "common/summary.hpp"
+#include "common/summary_answer.hpp"
 #include "common/tool_main.hpp"
 #include "common/usage_error.hpp"
 
@@ -77,9 +78,7 @@ int run(const StatOptions& o) {
     const SummaryFormat format = o.format == "csv"    ? SummaryFormat::csv
                                  : o.format == "json" ? SummaryFormat::json
                                                       : SummaryFormat::table;
-    partial[0].write(std::cout, format, q.zone);
-    std::cout.flush();
-    if (!std::cout) throw OutputError("standard output: write failed");
+    write_summary_answer(partial[0], format, q.zone, read_completeness(q.inputs, report));
     return report_scan_problems("flow-stat", q.inputs, report);
 }
 

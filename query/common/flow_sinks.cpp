@@ -1,10 +1,14 @@
 #include "common/flow_sinks.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <optional>
+#include <utility>
 
 #include "common/csv_text.hpp"
 #include "common/flow_export_text.hpp"
+#include "common/read_completeness.hpp"
 #include "flowfile/error.hpp"
 
 namespace flowquery {
@@ -17,15 +21,10 @@ using flowfile::Record;
 class TableSink final : public FlowSink {
   public:
     TableSink(OutputBuffer& out, FlowRenderer renderer)
-        : out_(out), renderer_(std::move(renderer)) {
-        std::string& line = out_.text();
-        const auto& cols = renderer_.columns();
-        for (std::size_t i = 0; i < cols.size(); ++i)
-            add_cell(line, column_info(cols[i]), column_info(cols[i]).title, i + 1 == cols.size());
-        line += '\n';
-    }
+        : out_(out), renderer_(std::move(renderer)) {}
 
     void write(const Header&, std::span<const Record> flows) override {
+        write_title();
         const std::size_t last = renderer_.columns().size() - 1;
         for (const Record& r : flows) {
             std::string& line = out_.text();
@@ -40,9 +39,26 @@ class TableSink final : public FlowSink {
         }
     }
 
-    void finish() override { out_.flush(); }
+    void note_incomplete(std::size_t failed_inputs) override {
+        write_title();
+        out_.text() += "# " + incomplete_note(failed_inputs) + '\n';
+    }
+
+    void finish() override {
+        write_title();
+        out_.flush();
+    }
 
   private:
+    void write_title() {
+        if (std::exchange(title_written_, true)) return;
+        std::string& line = out_.text();
+        const auto& cols = renderer_.columns();
+        for (std::size_t i = 0; i < cols.size(); ++i)
+            add_cell(line, column_info(cols[i]), column_info(cols[i]).title, i + 1 == cols.size());
+        line += '\n';
+    }
+
     // Two spaces between columns; the last one is not padded, so lines carry
     // no trailing blanks.
     static void add_cell(std::string& line, const ColumnInfo& info, std::string_view value,
@@ -58,22 +74,15 @@ class TableSink final : public FlowSink {
 
     OutputBuffer& out_;
     FlowRenderer renderer_;
+    bool title_written_ = false;
 };
 
 class CsvSink final : public FlowSink {
   public:
-    CsvSink(OutputBuffer& out, FlowRenderer renderer) : out_(out), renderer_(std::move(renderer)) {
-        std::string& line = out_.text();
-        bool first = true;
-        for (FlowColumn c : renderer_.columns()) {
-            if (!first) line += ',';
-            first = false;
-            line += column_info(c).name;
-        }
-        line += csv_line_end;
-    }
+    CsvSink(OutputBuffer& out, FlowRenderer renderer) : out_(out), renderer_(std::move(renderer)) {}
 
     void write(const Header&, std::span<const Record> flows) override {
+        write_header_row();
         for (const Record& r : flows) {
             std::string& line = out_.text();
             bool first = true;
@@ -87,11 +96,27 @@ class CsvSink final : public FlowSink {
         }
     }
 
-    void finish() override { out_.flush(); }
+    void finish() override {
+        write_header_row();
+        out_.flush();
+    }
 
   private:
+    void write_header_row() {
+        if (std::exchange(header_written_, true)) return;
+        std::string& line = out_.text();
+        bool first = true;
+        for (FlowColumn c : renderer_.columns()) {
+            if (!first) line += ',';
+            first = false;
+            line += column_info(c).name;
+        }
+        line += csv_line_end;
+    }
+
     OutputBuffer& out_;
     FlowRenderer renderer_;
+    bool header_written_ = false;
 };
 
 class FlowExportSink final : public FlowSink {
@@ -127,13 +152,16 @@ class FlowExportSink final : public FlowSink {
 };
 
 // libflowfile reports write failures as flowfile::Error; for a tool they
-// are output failures.
+// are output failures.  Its message is the only trace of the errno, and
+// it ends a write failure with strerror's text.
 template <typename F>
 auto as_output_error(F f) {
     try {
         return f();
     } catch (const flowfile::Error& e) {
-        throw OutputError(e.what());
+        const std::string message = e.what();
+        throw OutputError(
+            message, message.find(std::string(": ") + std::strerror(EPIPE)) != std::string::npos);
     }
 }
 

@@ -20,10 +20,19 @@ class FlowSink {
     virtual ~FlowSink() = default;
     virtual void write(const flowfile::Header& source, std::span<const flowfile::Record> flows) = 0;
     // Completes the output (flushes, ends a stream).  Throws OutputError.
+    // Until the first write() or finish() a sink has written nothing, so a
+    // query that could read none of its inputs prints no answer at all.
     virtual void finish() = 0;
+    // Called before finish() when inputs were missing, unreadable or
+    // damaged.  Only the table shows it (a last "# incomplete: ..." line):
+    // CSV, flow-export text and streams are read by programs that would
+    // take a note for a flow, so they stay as they are (stderr, exit 1).
+    virtual void note_incomplete(std::size_t /*failed_inputs*/) {}
 };
 
-// An aligned table for people: a title line, then one line per flow.
+// An aligned table for people: a title line, then one line per flow, and
+// "# incomplete: N inputs damaged or unreadable, see stderr" at the end of
+// an answer that misses some.
 std::unique_ptr<FlowSink> make_table_sink(OutputBuffer& out, FlowRenderer renderer);
 
 // RFC 4180 CSV with a header row of the column names.

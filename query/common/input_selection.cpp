@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/input_identity.hpp"
 #include "common/time_spec.hpp"
 #include "common/usage_error.hpp"
 #include "flowfile/error.hpp"
@@ -22,7 +23,10 @@ void add_tree(const std::string& root, const std::optional<flowfile::TimeWindow>
     try {
         listing = flowfile::list_window(root, window.value_or(whole_history));
     } catch (const flowfile::Error& e) {
-        throw UsageError(e.what());
+        // A directory the user may not read is an input that could not be
+        // read (exit 1), not a bad option value.
+        out.problems.push_back(e.what());
+        return;
     }
     for (const auto& f : listing.files) out.sources.push_back(InputSource{f.path});
     for (const auto& p : listing.problems) out.problems.push_back(p.path + ": " + p.message);
@@ -47,13 +51,21 @@ InputSelection select_inputs(const InputSpec& spec) {
     for (const auto& path : spec.paths) {
         if (path == "-") {
             out.sources.push_back(InputSource{});
-        } else if (is_directory(path, "")) {
+            continue;
+        }
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) {
+            // A missing file is an input that could not be read: the others
+            // are still read, and the exit status is 1.
+            out.problems.push_back(path + ": " + std::strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
             add_tree(path, spec.window, out);
         } else {
             out.sources.push_back(InputSource{path});
         }
     }
     if (!spec.archive_root && spec.paths.empty()) out.sources.push_back(InputSource{});
+    drop_repeated_sources(out.sources);
     return out;
 }
 

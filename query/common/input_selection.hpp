@@ -40,7 +40,10 @@ struct InputSelection {
 //     (ft-, tmp-, cf-) are skipped;
 //   * a file argument: that file, whatever its name;
 //   * "-": standard input.
-// Throws UsageError when a path does not exist or -w is not a directory.
+// A file reached twice (named twice, or by name and through a directory) is
+// read once, at its first place (drop_repeated_sources).  A path that does
+// not exist, or a directory that cannot be listed, is one line of
+// `problems`.  Throws UsageError when -w is not a directory.
 InputSelection select_inputs(const InputSpec& spec);
 
 }  // namespace flowquery

@@ -27,7 +27,7 @@ void OutputBuffer::flush() {
         if (n <= 0) {
             const int err = n < 0 ? errno : EIO;
             text_.clear();
-            throw OutputError(name_ + ": write failed: " + std::strerror(err));
+            throw OutputError(name_ + ": write failed: " + std::strerror(err), err == EPIPE);
         }
         done += static_cast<std::size_t>(n);
     }

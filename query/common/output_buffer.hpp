@@ -31,13 +31,20 @@ class OutputBuffer {
     std::string text_;
 };
 
+// what() names the output and the reason ("standard output: write failed:
+// No space left on device").
 class OutputError : public std::exception {
   public:
-    explicit OutputError(std::string message) : message_(std::move(message)) {}
+    explicit OutputError(std::string message, bool broken_pipe = false)
+        : message_(std::move(message)), broken_pipe_(broken_pipe) {}
     const char* what() const noexcept override { return message_.c_str(); }
+    // The reader went away (`| head` with SIGPIPE ignored): the tools stop
+    // quietly, as the original tools did when SIGPIPE ended them.
+    bool broken_pipe() const { return broken_pipe_; }
 
   private:
     std::string message_;
+    bool broken_pipe_;
 };
 
 }  // namespace flowquery

@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "common/floor_div.hpp"
+#include "common/progress_policy.hpp"
+#include "common/read_completeness.hpp"
 #include "common/time_spec.hpp"
 #include "common/usage_error.hpp"
 
@@ -95,7 +97,7 @@ Query build_query(const QueryOptionText& text) {
 
     q.filter = std::make_unique<FlowFilter>(std::move(spec));
     q.scan.threads = text.threads;
-    q.scan.progress = ::isatty(STDERR_FILENO) == 1;
+    q.scan.progress = draw_progress(OutputTiming::after_scan);
     q.zone = text.utc ? TimeZoneStyle::utc : TimeZoneStyle::local;
     return q;
 }
@@ -135,6 +137,8 @@ int report_scan_problems(std::string_view program, const InputSelection& inputs,
                          const ScanReport& report) {
     for (const auto& p : inputs.problems) std::cerr << program << ": " << p << '\n';
     for (const auto& p : report.problems) std::cerr << program << ": " << p << '\n';
+    if (read_completeness(inputs, report).nothing_read)
+        std::cerr << program << ": no input could be read, so there is no answer\n";
     return inputs.problems.empty() && report.problems.empty() ? 0 : 1;
 }
 

@@ -52,9 +52,9 @@ struct Query {
 // --clients, a window whose start is not before its end).
 Query build_query(const QueryOptionText& text);
 
-// Prints the problems of a scan on stderr ("program: FILE: ...") and returns
-// the exit status it calls for: 0 when every input was read to its end, 1
-// otherwise.
+// Prints the problems of a scan on stderr ("program: FILE: ...", and a last
+// line when nothing at all could be read) and returns the exit status it
+// calls for: 0 when every input was read to its end, 1 otherwise.
 int report_scan_problems(std::string_view program, const InputSelection& inputs,
                          const ScanReport& report);
 

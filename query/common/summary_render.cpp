@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/csv_text.hpp"
+#include "common/read_completeness.hpp"
 
 namespace flowquery {
 
@@ -114,6 +115,8 @@ void write_table(std::ostream& out, const SummaryReport& report) {
         }
         text += '\n';
     }
+    if (report.incomplete_inputs > 0)
+        text += "# " + incomplete_note(report.incomplete_inputs) + '\n';
     out << text;
 }
 
@@ -200,7 +203,11 @@ void write_json(std::ostream& out, const SummaryReport& report) {
     text += report.rows.empty() ? "],\n" : "\n],\n";
     text += "\"total\":{";
     append_json_counters(text, report.total);
-    text += "}}\n";
+    text += '}';
+    if (report.incomplete_inputs > 0)
+        text +=
+            ",\n\"incomplete\":true,\"failed_inputs\":" + std::to_string(report.incomplete_inputs);
+    text += "}\n";
     out << text;
 }
 

@@ -25,6 +25,9 @@ struct SummaryReport {
     std::vector<SummaryColumn> columns;  // the key columns
     std::vector<SummaryTextRow> rows;
     SummaryCounters total;
+    // Inputs that were missing, unreadable or damaged (see stderr): the
+    // answer counts only what could be read, and says so.
+    std::size_t incomplete_inputs = 0;
 };
 
 // table: a header line, then aligned columns separated by two spaces, keys
@@ -34,6 +37,10 @@ struct SummaryReport {
 //        the one row when there are no key columns.
 // json:  {"rows":[{key...,"flows":n,"packets":n,"octets":n},...],
 //        "total":{"flows":n,"packets":n,"octets":n}}, one row per line.
+// With incomplete inputs the table ends with a line "# incomplete: N inputs
+// damaged or unreadable, see stderr" and the JSON object with
+// "incomplete":true,"failed_inputs":N; CSV stays plain RFC 4180 (the
+// tools' stderr and exit status say it).
 void render_summary(std::ostream& out, const SummaryReport& report, SummaryFormat format);
 
 }  // namespace flowquery

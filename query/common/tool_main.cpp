@@ -34,7 +34,7 @@ int run_query_tool(std::string_view program, CLI::App& app, int argc, char** arg
         std::cerr << program << ": " << e.what() << '\n';
         return 2;
     } catch (const OutputError& e) {
-        std::cerr << program << ": " << e.what() << '\n';
+        if (!e.broken_pipe()) std::cerr << program << ": " << e.what() << '\n';
         return 1;
     } catch (const flowfile::Error& e) {
         std::cerr << program << ": " << e.what() << '\n';
