@@ -4,6 +4,10 @@
 
 #include <algorithm>
 
+#ifdef FLOWKEEP_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
 namespace flowfile {
 
 namespace {
@@ -45,7 +49,25 @@ void BlockChecksums::close_block(std::uint32_t end_record, std::uint32_t crc,
     blocks.push_back({end_record, crc});
 }
 
+bool BlockChecksums::matches(std::span<const std::uint8_t> records,
+                             std::size_t record_size) const {
+    std::uint64_t start = 0;
+    for (const Block& b : blocks) {
+        const std::uint64_t end = std::uint64_t{b.end_record} * record_size;
+        if (end < start || end > records.size()) return false;
+        if (crc32_update(0, records.data() + start, static_cast<std::size_t>(end - start)) !=
+            b.crc)
+            return false;
+        start = end;
+    }
+    return true;
+}
+
 std::uint32_t crc32_update(std::uint32_t crc, const std::uint8_t* bytes, std::size_t n) {
+#ifdef FLOWKEEP_HAVE_LIBDEFLATE
+    // The same CRC-32 as zlib's, several times faster (carry-less multiply).
+    return libdeflate_crc32(crc, bytes, n);
+#else
     // zlib takes uInt lengths: feed larger buffers in pieces.
     constexpr std::size_t piece = 1u << 30;
     while (n > 0) {
@@ -55,6 +77,7 @@ std::uint32_t crc32_update(std::uint32_t crc, const std::uint8_t* bytes, std::si
         n -= now;
     }
     return crc;
+#endif
 }
 
 }  // namespace flowfile

@@ -106,6 +106,12 @@ class WholeBufferReader final : public Reader {
         const auto size = inflater.inflate(std::span<const std::uint8_t>(in.data(), compressed),
                                            first_guess(compressed), limit, inflated_);
         if (!size || *size % codec_.size != 0) return false;  // partial record: let zlib say so
+        // The Adler-32 matched; a table that disagrees is damage too, and the
+        // streaming reader is the one that words it.
+        if (header_.block_checksums &&
+            !header_.block_checksums->matches(
+                std::span<const std::uint8_t>(inflated_.data(), *size), codec_.size))
+            return false;
         total_records_ = *size / codec_.size;
         end_offset_ = header_.size + compressed;
         return true;

@@ -65,16 +65,22 @@ struct Options {
     bool keep = false;
     int runs = 3;
     std::uint64_t seed = 1;
+    // Checksum points as flow-capture writes them (flow-file(5)); 183 is a
+    // 15-minute file flushed every 5 s.  0: none, as flow-tools writes.
+    std::uint64_t checksum_points = 183;
 };
 
 constexpr const char* usage =
     "usage: bench_reader [--flows N] [--level L] [--dir DIR] [--keep] [--runs R] [--seed S]\n"
+    "                    [--checksum-points P]\n"
     "  --flows N   flows in the benchmark file (default 5000000)\n"
     "  --level L   zlib level of the compressed file, 1..9 (default 6, flow-capture's)\n"
     "  --dir DIR   where to write the files (default: a new directory under $TMPDIR or /tmp)\n"
     "  --keep      leave the files there afterwards\n"
     "  --runs R    runs per figure; the best is reported (default 3)\n"
-    "  --seed S    seed of the traffic model (default 1)\n";
+    "  --seed S    seed of the traffic model (default 1)\n"
+    "  --checksum-points P  flush points, each a checksummed block, as flow-capture writes\n"
+    "              (default 183: a 15-minute file, 5 s flushes; 0 = none, as flow-tools)\n";
 
 std::uint64_t parse_number(std::string_view option, const char* text, std::uint64_t lo,
                            std::uint64_t hi) {
@@ -108,6 +114,8 @@ Options parse_options(int argc, char** argv) {
             o.runs = static_cast<int>(parse_number(arg, value(), 1, 100));
         else if (arg == "--seed")
             o.seed = parse_number(arg, value(), 0, std::numeric_limits<std::uint64_t>::max());
+        else if (arg == "--checksum-points")
+            o.checksum_points = parse_number(arg, value(), 0, 1023);
         else
             throw std::invalid_argument(std::string(arg) + ": unknown option");
     }
@@ -216,9 +224,9 @@ struct WrittenFile {
     std::uint64_t octets_sum = 0;  // what a reader must find again
 };
 
-// Writes `flows` flows as flow-capture would (v5, capture header, no timed
-// flushes).  No fdatasync: the figure is the CPU cost of writing, and the
-// disk's speed is not the library's.
+// Writes `flows` flows as flow-capture would (v5, capture header, a flush
+// point closing a checksummed block every flows/checksum_points records).  No fdatasync: the figure
+// is the CPU cost of writing, and the disk's speed is not the library's.
 WrittenFile write_file(const fs::path& path, const Options& o, int level) {
     flowkeep::bench::IspTrafficProfile profile;
     profile.seed = o.seed;
@@ -228,6 +236,10 @@ WrittenFile write_file(const fs::path& path, const Options& o, int level) {
     wo.compression_level = level;
     wo.flush_interval = std::chrono::milliseconds(0);
     wo.sync_on_flush = false;
+    wo.checksum_blocks = o.checksum_points;
+    const std::uint64_t per_point =
+        o.checksum_points ? std::max<std::uint64_t>(1, o.flows / o.checksum_points) : 0;
+    std::uint64_t next_point = per_point;
     const flowfile::Header header =
         flowfile::Header::for_capture(5, profile.start_unix_secs, "bench", level != 0);
 
@@ -238,16 +250,21 @@ WrittenFile write_file(const fs::path& path, const Options& o, int level) {
     auto writer = flowfile::Writer::create(path, header, wo);
     put.stop();
     for (std::uint64_t done = 0; done < o.flows;) {
-        const std::size_t n =
-            static_cast<std::size_t>(std::min<std::uint64_t>(generate_batch, o.flows - done));
+        std::uint64_t room = std::min<std::uint64_t>(generate_batch, o.flows - done);
+        if (per_point) room = std::min(room, next_point - done);
+        const std::size_t n = static_cast<std::size_t>(room);
         gen.start();
         traffic.fill(std::span<Record>(batch.data(), n));
         gen.stop();
         for (std::size_t i = 0; i < n; ++i) out.octets_sum += batch[i].doctets;
         put.start();
         writer->write(std::span<const Record>(batch.data(), n));
-        put.stop();
         done += n;
+        if (per_point && done == next_point && done < o.flows) {
+            writer->flush();
+            next_point += per_point;
+        }
+        put.stop();
     }
     put.start();
     writer->finish(flowfile::CloseCounters{profile.start_unix_secs + 3600, 0, 0, 0});
@@ -532,8 +549,9 @@ int run(const Options& o) {
     std::printf("reader/read():  %.3f (-z0 reader speed as a fraction of read() alone)\n",
                 raw_ratio);
 
-    std::printf("SUMMARY bench_reader flows=%llu level=%d bytes_per_flow=%.2f",
-                static_cast<unsigned long long>(o.flows), o.level, bytes_per_flow);
+    std::printf("SUMMARY bench_reader flows=%llu level=%d checksum_points=%llu bytes_per_flow=%.2f",
+                static_cast<unsigned long long>(o.flows), o.level,
+                static_cast<unsigned long long>(o.checksum_points), bytes_per_flow);
     for (const Row& r : rows)
         if (!r.key.empty())
             std::printf(" %s_flows_per_s=%.0f", r.key.c_str(),

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace flowfile {
@@ -38,6 +39,10 @@ struct BlockChecksums {
     // combined), so a file that outlives its reservation keeps coarser but
     // still complete checksum points.
     void close_block(std::uint32_t end_record, std::uint32_t crc, std::size_t record_size);
+
+    // Whether every block lies within `records` (the record area's bytes)
+    // and has its CRC.
+    bool matches(std::span<const std::uint8_t> records, std::size_t record_size) const;
 
     friend bool operator==(const BlockChecksums&, const BlockChecksums&) = default;
 };
