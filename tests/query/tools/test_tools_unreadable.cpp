@@ -31,14 +31,20 @@ std::size_t lines(const std::string& s) {
     return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
+struct Tools {
+    std::string select = select_bin;
+    std::string csv = csv_bin;
+    std::string stat = stat_bin;
+};
+
 // Every tool and format on `inputs`: no output, exit 1, the reason and the
 // "no answer" line on stderr.
 void check_no_answer(const std::string& prefix, const std::string& inputs,
-                     const std::string& reason) {
+                     const std::string& reason, const Tools& t = {}) {
     for (const std::string& tool :
-         {select_bin, select_bin + " -o stream", csv_bin, csv_bin + " --format flow-export",
-          stat_bin, stat_bin + " --format csv", stat_bin + " --format json",
-          stat_bin + " --by protocol", csv_bin + " --sort start"}) {
+         {t.select, t.select + " -o stream", t.csv, t.csv + " --format flow-export", t.stat,
+          t.stat + " --format csv", t.stat + " --format json", t.stat + " --by protocol",
+          t.csv + " --sort start"}) {
         const std::string command = prefix + tool + " " + inputs;
         INFO(command);
         const auto run = run_shell(command);
@@ -61,10 +67,22 @@ bool can_run_as_nobody() {
 
 const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
 
-// A scratch directory nobody can enter, holding a copy of the good file.
+// A scratch directory nobody can enter, for copies of the good file, and
+// copies of the tools that nobody can run wherever the build tree is.
 struct ReadableScratch {
     TempDir dir;
-    ReadableScratch() { std::filesystem::permissions(dir.path(), std::filesystem::perms(0755)); }
+    TempDir bin;
+    Tools tools;
+    ReadableScratch() {
+        for (const TempDir* d : {&dir, &bin})
+            std::filesystem::permissions(d->path(), std::filesystem::perms(0755));
+        for (std::string* tool : {&tools.select, &tools.csv, &tools.stat}) {
+            const auto to = bin / std::filesystem::path(*tool).filename().string();
+            std::filesystem::copy_file(*tool, to);
+            std::filesystem::permissions(to, std::filesystem::perms(0755));
+            *tool = to.string();
+        }
+    }
     std::string copy(const std::string& name, std::filesystem::perms mode) {
         const auto to = dir / name;
         std::filesystem::copy_file(good_file, to);
@@ -79,10 +97,11 @@ TEST_CASE("as a user who may not read the files: no answer, the reason, exit 1")
     if (!can_run_as_nobody()) return;
     ReadableScratch scratch;
     const std::string locked = scratch.copy("ft-v05.2009-10-15.153110+0000", {});
-    check_no_answer(as_nobody, shell_arg(locked), locked + ": cannot open: Permission denied");
+    const Tools& t = scratch.tools;
+    check_no_answer(as_nobody, shell_arg(locked), locked + ": cannot open: Permission denied", t);
     // The same file in an archive given with -w and as a directory.
-    check_no_answer(as_nobody, "-w " + shell_arg(scratch.dir.path()), "Permission denied");
-    check_no_answer(as_nobody, shell_arg(scratch.dir.path()), "Permission denied");
+    check_no_answer(as_nobody, "-w " + shell_arg(scratch.dir.path()), "Permission denied", t);
+    check_no_answer(as_nobody, shell_arg(scratch.dir.path()), "Permission denied", t);
 }
 
 TEST_CASE("an archive directory the user may not list: no answer, exit 1 (not a usage error)") {
@@ -91,7 +110,7 @@ TEST_CASE("an archive directory the user may not list: no answer, exit 1 (not a 
     const auto archive = scratch.dir / "archive";
     std::filesystem::create_directory(archive);
     std::filesystem::permissions(archive, std::filesystem::perms::owner_all);
-    check_no_answer(as_nobody, "-w " + shell_arg(archive), "Permission denied");
+    check_no_answer(as_nobody, "-w " + shell_arg(archive), "Permission denied", scratch.tools);
 }
 
 TEST_CASE("inputs that are missing or not flow files: no answer, exit 1") {
@@ -156,4 +175,20 @@ TEST_CASE("some inputs unreadable: the answer from the rest says it is incomplet
         const auto complete = run_shell(csv_bin + " --format flow-export " + shell_arg(good_file));
         CHECK(stream.out == complete.out);
     }
+}
+
+TEST_CASE("a damaged input: the table ends with the note, flow-export text stays the original's") {
+    const std::string damaged =
+        shell_arg(data + "/incomplete/truncated_z/ft-v05.2009-10-15.164611+0000");
+    const std::string note = "# incomplete: 1 input damaged or unreadable, see stderr\n";
+    const auto table = run_shell(select_bin + " " + damaged);
+    CHECK(table.status == 1);
+    REQUIRE(table.out.size() > note.size());
+    CHECK(table.out.substr(table.out.size() - note.size()) == note);
+    const auto stat = run_shell(stat_bin + " " + damaged);
+    CHECK(stat.status == 1);
+    CHECK(contains(stat.out, "\ntotal "));
+    CHECK(stat.out.substr(stat.out.size() - note.size()) == note);
+    const auto f2 = run_shell(csv_bin + " --format flow-export " + damaged);
+    CHECK(f2.out == read_file_text(data + "/incomplete/truncated_z/damaged.export_f2.csv"));
 }
