@@ -46,6 +46,9 @@ TerminalRun run_on_terminal(bool stdout_is_pipe, int signal, const std::string& 
     REQUIRE(child >= 0);
     if (child == 0) {
         ::setsid();
+        // As an interactive shell starts a job, whatever the test runner ignores.
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
         const int slave = ::open(slave_name.c_str(), O_RDWR);
         const int out =
             stdout_is_pipe ? output[1] : ::open(out_file.c_str(), O_WRONLY | O_CREAT, 0600);
@@ -63,7 +66,14 @@ TerminalRun run_on_terminal(bool stdout_is_pipe, int signal, const std::string& 
     TerminalRun run;
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     bool signalled = false;
+    bool killed = false;
     for (;;) {
+        // A tool that outlives its signal by five seconds is a failure, not a hang.
+        if (signalled && !killed &&
+            std::chrono::steady_clock::now() > give_up + std::chrono::seconds(5)) {
+            ::kill(child, SIGKILL);
+            killed = true;
+        }
         if (!signalled && (run.terminal.find(wait_for) != std::string::npos ||
                            std::chrono::steady_clock::now() > give_up)) {
             ::kill(child, signal);
