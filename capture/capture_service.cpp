@@ -19,6 +19,7 @@
 #include "pdu_decoder.hpp"
 #include "pdu_family.hpp"
 #include "pid_file.hpp"
+#include "start_checks.hpp"
 #include "stat_schedule.hpp"
 #include "udp_receiver.hpp"
 
@@ -233,12 +234,21 @@ void install_signal_flags() {
 }
 
 CaptureService::CaptureService(CaptureOptions options, DaemonLog& log,
-                               std::optional<UserSwitch> user)
-    : options_(std::move(options)), log_(log), user_(std::move(user)) {}
+                               std::optional<UserSwitch> user, StartupReport* report)
+    : options_(std::move(options)), log_(log), user_(std::move(user)), report_(report) {}
 
 int CaptureService::run() {
     const LogSink log = log_.sink();
     const std::int64_t startup = std::time(nullptr);
+    // Until "ready", a failure is also the answer to whoever waits for the
+    // start (the daemon's parent, --config).
+    auto start_failed = [&](const std::string& message) {
+        if (report_)
+            report_->failed(message, log);
+        else
+            log(message);
+        return 1;
+    };
 
     // A status file given relative is relative to where we were started.
     if (!options_.status_file.empty() && options_.status_file.front() != '/') {
@@ -253,10 +263,8 @@ int CaptureService::run() {
         char cwd[4096];
         if (::getcwd(cwd, sizeof cwd)) work_dir_path = std::string(cwd) + "/" + work_dir_path;
     }
-    if (::chdir(options_.work_dir.c_str()) != 0) {
-        log("chdir(" + options_.work_dir + "): " + std::strerror(errno));
-        return 1;
-    }
+    if (::chdir(options_.work_dir.c_str()) != 0)
+        return start_failed("chdir(" + options_.work_dir + "): " + std::strerror(errno));
 
     ArchiverSettings settings;
     settings.work_dir = ".";
@@ -280,8 +288,7 @@ int CaptureService::run() {
         rx.emplace(options_.listen.bind_address().str(), options_.listen.port,
                    options_.receive_buffer);
     } catch (const std::system_error& e) {
-        log(e.what());
-        return 1;
+        return start_failed(e.what());
     }
     log("setsockopt(size=" + std::to_string(options_.receive_buffer) + ")");
     // Linux reports twice the usable size; less than asked means rmem_max capped it.
@@ -296,8 +303,7 @@ int CaptureService::run() {
         try {
             pid_file.emplace(*options_.pid_file, rx->port());
         } catch (const std::system_error& e) {
-            log(e.what());
-            return 1;
+            return start_failed(e.what());
         }
     }
     // Everything that needed root is done: from here on, the files are
@@ -306,17 +312,18 @@ int CaptureService::run() {
         try {
             switch_user(*user_);
         } catch (const PrivilegeError& e) {
-            log(e.what());
-            return 1;
+            return start_failed(e.what());
         }
         log("running as user " + user_->name + " (uid " + std::to_string(user_->uid) + ", gid " +
             std::to_string(user_->gid) + ")");
-        if (::access(".", W_OK | X_OK) != 0) {
-            log("--user " + user_->name + ": cannot write to the work directory " +
-                options_.work_dir + ": " + std::strerror(errno));
-            return 1;
-        }
     }
+    // main checked it before the start; checked again as the user the files
+    // are written as, in case it changed in between.
+    if (const std::string problem = work_dir_problem(
+            ".", options_.work_dir, user_ ? " by --user " + user_->name : std::string());
+        !problem.empty())
+        return start_failed(problem);
+    if (report_) report_->ready();
     recover_leftovers(".", options_.nesting, log);
     // Expiry scans after recovery, so it lists the recovered ft- files.
     archiver.start_expiry();

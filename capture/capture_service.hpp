@@ -13,6 +13,7 @@
 #include "daemon_log.hpp"
 #include "options.hpp"
 #include "privileges.hpp"
+#include "startup_report.hpp"
 
 namespace capture {
 
@@ -42,9 +43,10 @@ struct CaptureCounters {
 class CaptureService {
   public:
     // `user`: --user, resolved; the switch happens once the socket is bound
-    // and the pidfile written.
+    // and the pidfile written.  `report`, when given, hears "ready" or why
+    // the start failed.
     CaptureService(CaptureOptions options, DaemonLog& log,
-                   std::optional<UserSwitch> user = std::nullopt);
+                   std::optional<UserSwitch> user = std::nullopt, StartupReport* report = nullptr);
     // Runs until SIGTERM/SIGQUIT (or SIGINT); returns the exit status.
     int run();
 
@@ -52,6 +54,7 @@ class CaptureService {
     CaptureOptions options_;
     DaemonLog& log_;
     std::optional<UserSwitch> user_;
+    StartupReport* report_;
     CaptureCounters counters_;
 };
 
