@@ -143,7 +143,7 @@ TEST_CASE("a new file never takes the name of the one just closed", "[capture][a
     CHECK(read_file(h.dir / files[1]).second.size() == 20);
 }
 
-TEST_CASE("without -V the first flows fix the version; earlier rejects count into that file",
+TEST_CASE("without -V the first flows fix the version, earlier rejects count into that file",
           "[capture][archiver]") {
     ArchiverSettings s;
     s.rotations = 287;

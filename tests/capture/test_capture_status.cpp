@@ -139,7 +139,7 @@ TEST_CASE("a status file not rewritten for 30 s means a hung daemon: CRITICAL", 
     CHECK_THAT(r.line, Catch::Contains("status file not rewritten for 31 s"));
 }
 
-TEST_CASE("blocked writing is WARNING and names the error; problems are joined, worst wins",
+TEST_CASE("blocked writing is WARNING and names the error, problems are joined, worst wins",
           "[status]") {
     CaptureStatus s = healthy();
     s.disk_blocked = true;
@@ -158,7 +158,7 @@ TEST_CASE("blocked writing is WARNING and names the error; problems are joined, 
                                             "900 s); writing blocked"));
 }
 
-TEST_CASE("drops are reported; with a mark of the same daemon, new drops are WARNING", "[status]") {
+TEST_CASE("drops are reported, with a mark of the same daemon, new drops are WARNING", "[status]") {
     CaptureStatus s = healthy();
     s.queue_dropped_flows = 300;
     s.kernel_drops = 5;
@@ -183,7 +183,7 @@ TEST_CASE("drops are reported; with a mark of the same daemon, new drops are WAR
     CHECK(capture::judge_capture_status(s, true, now, {}, other_daemon).state == CheckState::ok);
 }
 
-TEST_CASE("the drop mark round-trips; a damaged one is ignored", "[status]") {
+TEST_CASE("the drop mark round-trips, a damaged one is ignored", "[status]") {
     const capture::DropMark m{
         .pid = 12, .started = now, .queue_dropped_flows = 34, .kernel_drops = 56};
     const auto back = capture::parse_drop_mark(capture::format_drop_mark(m));
@@ -220,7 +220,9 @@ TEST_CASE("no status file is CRITICAL, an unusable one UNKNOWN", "[status]") {
     CHECK(static_cast<int>(CheckState::critical) == 2);
 }
 
-TEST_CASE("-w and -c take seconds, or s, m or h; anything else is one line", "[status]") {
+TEST_CASE(
+    "flow-capture-status -w and -c take seconds or an s, m or h suffix, anything else is one line",
+    "[status]") {
     using capture::parse_check_seconds;
     CHECK(parse_check_seconds("--warning", "300") == 300);
     CHECK(parse_check_seconds("--warning", "300s") == 300);

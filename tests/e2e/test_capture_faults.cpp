@@ -396,7 +396,7 @@ TEST_CASE("a file system remounted read-only: logged, counted, resumed when it i
 }
 
 TEST_CASE(
-    "an exporter restart counts one sequencer reset; a router clock jump changes no file "
+    "an exporter restart counts one sequencer reset, a router clock jump changes no file "
     "name",
     "[e2e][faults]") {
     TempDir dir;

@@ -35,7 +35,7 @@ TEST_CASE("the same file by name, by symbolic link and twice is kept once, first
     CHECK(paths(sources) == std::vector<std::string>{b, a});
 }
 
-TEST_CASE("standard input given twice is read once; a path that cannot be looked up is kept") {
+TEST_CASE("standard input given twice is read once, a path that cannot be looked up is kept") {
     std::vector<InputSource> sources{{""}, {"/nonexistent/x"}, {""}, {"/nonexistent/x"}};
     drop_repeated_sources(sources);
     CHECK(paths(sources) == std::vector<std::string>{"-", "/nonexistent/x", "/nonexistent/x"});

@@ -41,7 +41,7 @@ TEST_CASE("one input of two read: an incomplete answer") {
 }
 
 TEST_CASE(
-    "an unreadable directory and no file: nothing read; no input and no problem: no traffic") {
+    "an unreadable directory and no file: nothing read, no input and no problem: no traffic") {
     InputSelection only_problem;
     only_problem.problems = {"/var/flows: Permission denied"};
     CHECK(read_completeness(only_problem, ScanReport{}).nothing_read);
