@@ -17,8 +17,8 @@
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "pdu_sender.hpp"
+#include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
-
 
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
@@ -369,10 +369,9 @@ TEST_CASE("a flow-capture.conf with a bad line with a bad line before starting a
 }
 
 TEST_CASE("the fast setting stores the same flows in a file flow-tools can read", "[e2e]") {
-    if (!flowfile::igzip_available()) {
-        WARN("built without ISA-L: --fast not tested");
+    if (!flowkeep_test::precondition(flowfile::igzip_available(),
+                                     "built without ISA-L (libisal-dev): --fast not tested"))
         return;
-    }
     TempDir dir;
     fs::create_directories(dir / "cap");
     const auto port = free_udp_port();

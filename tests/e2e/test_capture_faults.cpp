@@ -5,7 +5,7 @@
 // and what was counted, and prints its figures ("FAULT ...") for the notes.
 //
 // Tests that mount, remount or set file attributes need root; without it they
-// say so with WARN and pass, as Catch2 v2 cannot skip.
+// fail under CI and are skipped elsewhere (support/precondition.hpp).
 
 #include <catch2/catch.hpp>
 
@@ -24,6 +24,7 @@
 
 #include "capture_process.hpp"
 #include "fault_support.hpp"
+#include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
@@ -78,9 +79,7 @@ bool wait_status(const TempDir& dir, const std::string& key, std::uint64_t value
 }
 
 bool need_root(const char* what) {
-    if (::geteuid() == 0) return true;
-    WARN("SKIPPED: " << what << " needs root (run the tests as root)");
-    return false;
+    return flowkeep_test::running_as_root(what);
 }
 
 // A small tmpfs mounted for one test and unmounted however the test ends.
@@ -287,11 +286,10 @@ TEST_CASE(
     load.start();
     std::this_thread::sleep_for(1200ms);
     const int err = set_immutable(work, true);
-    if (err != 0) {
-        load.stop();
-        WARN("SKIPPED: cannot set the immutable flag: " << std::strerror(err));
+    if (err != 0) load.stop();
+    if (!flowkeep_test::precondition(
+            err == 0, std::string("cannot set the immutable flag: ") + std::strerror(err)))
         return;
-    }
     // The open file stays writable; closing it cannot rename it, and no new
     // file can be created in the directory.
     capture->signal(SIGHUP);
@@ -338,10 +336,8 @@ TEST_CASE("a file system remounted read-only: logged, counted, resumed when it i
     TempDir dir;
     const fs::path work = dir / "data";
     Tmpfs disk(work);
-    if (!disk.mounted()) {
-        WARN("SKIPPED: cannot mount a tmpfs: " << disk.error());
+    if (!flowkeep_test::precondition(disk.mounted(), "cannot mount a tmpfs: " + disk.error()))
         return;
-    }
     const auto port = free_udp_port();
     {
         // Linux refuses to make a file system read-only while a file on it is
@@ -587,10 +583,7 @@ TEST_CASE(
     "[e2e][faults][privileges]") {
     if (!need_root("--user")) return;
     const passwd* nobody = ::getpwnam("nobody");
-    if (nobody == nullptr) {
-        WARN("SKIPPED: no user nobody");
-        return;
-    }
+    if (!flowkeep_test::precondition(nobody != nullptr, "no user nobody")) return;
     const uid_t uid = nobody->pw_uid;
     const gid_t gid = nobody->pw_gid;
     TempDir dir;
@@ -660,10 +653,7 @@ TEST_CASE(
     "removed",
     "[e2e][faults][privileges]") {
     if (!need_root("--user")) return;
-    if (::getpwnam("nobody") == nullptr) {
-        WARN("SKIPPED: no user nobody");
-        return;
-    }
+    if (!flowkeep_test::precondition(::getpwnam("nobody") != nullptr, "no user nobody")) return;
     TempDir dir;
     const fs::path work = dir / "data";
     fs::create_directories(work);

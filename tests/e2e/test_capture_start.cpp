@@ -20,7 +20,7 @@
 #include "capture_process.hpp"
 #include "fault_support.hpp"
 #include "pdu_sender.hpp"
-#include "root_precondition.hpp"
+#include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
@@ -260,9 +260,9 @@ TEST_CASE(
     "the option --user nobody with a work directory nobody cannot write: refused on the terminal, "
     "no pidfile",
     "[e2e][start][privileges]") {
-    if (!flowkeep_e2e::running_as_root("--user")) return;
+    if (!flowkeep_test::running_as_root("--user")) return;
     const passwd* nobody = ::getpwnam("nobody");
-    if (!flowkeep_e2e::precondition(nobody != nullptr, "a user nobody")) return;
+    if (!flowkeep_test::precondition(nobody != nullptr, "a user nobody")) return;
     TempDir dir;  // root's, 0755: nobody may enter it, not write
     const fs::path work = dir / "data";
     fs::create_directories(work);
@@ -296,14 +296,14 @@ TEST_CASE(
 }
 
 TEST_CASE("an immutable work directory is refused at start, with and without -D", "[e2e][start]") {
-    if (!flowkeep_e2e::running_as_root("chattr +i")) return;
+    if (!flowkeep_test::running_as_root("chattr +i")) return;
     TempDir dir;
     const fs::path work = dir / "data";
     fs::create_directories(work);
     const int err = set_immutable(work, true);
     if (err != 0) {
         fs::remove_all(dir.path());
-        flowkeep_e2e::precondition(
+        flowkeep_test::precondition(
             false, std::string("chattr +i (CAP_LINUX_IMMUTABLE): ") + std::strerror(err));
         return;
     }

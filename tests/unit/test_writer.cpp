@@ -11,6 +11,7 @@
 #include "flowfile/writer.hpp"
 #include "spec_examples.hpp"
 #include "support/files.hpp"
+#include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace flowfile;
@@ -294,10 +295,8 @@ TEST_CASE("writer errors name the file and the problem", "[writer]") {
 
 TEST_CASE("a full disk is reported with the file name and the reason", "[writer]") {
     // /dev/full fails every write with ENOSPC, here already the header's.
-    if (::access("/dev/full", W_OK) != 0) {
-        WARN("no writable /dev/full: test not run");
+    if (!flowkeep_test::precondition(::access("/dev/full", W_OK) == 0, "no writable /dev/full"))
         return;
-    }
     CHECK_THROWS_WITH(Writer::create("/dev/full", Header::for_capture(5, 1, "h", false)),
                       "/dev/full: write failed: No space left on device (76 bytes kept for retry)");
 }
@@ -339,10 +338,8 @@ TEST_CASE("the compression level can change in the middle of a file", "[writer]"
 }
 
 TEST_CASE("igzip writes ordinary zlib streams the reader and zlib accept", "[writer]") {
-    if (!igzip_available()) {
-        WARN("built without ISA-L: igzip not tested");
+    if (!flowkeep_test::precondition(igzip_available(), "built without ISA-L (libisal-dev)"))
         return;
-    }
     const int level = GENERATE(1, 2, 3, -1);
     TempDir dir;
     const auto path = dir / "f";

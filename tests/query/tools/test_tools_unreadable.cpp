@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/run_tool.hpp"
 
@@ -59,10 +60,7 @@ void check_no_answer(const std::string& prefix, const std::string& inputs,
 // unreadable.  That needs root: CI runs as root, so there a missing root is
 // a failure; elsewhere the test is skipped with a warning.
 bool can_run_as_nobody() {
-    if (::geteuid() == 0) return true;
-    if (std::getenv("CI") != nullptr) FAIL("CI must run this test as root (setpriv to nobody)");
-    WARN("skipped: needs root to run the tools as nobody");
-    return false;
+    return flowkeep_test::running_as_root("running the tools as nobody (setpriv)");
 }
 
 const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
