@@ -64,10 +64,25 @@ TEST_CASE("flow-stat: SMTP per hour keeps the two 02:00 hours of a DST change ap
 
 TEST_CASE("flow-stat: a day period on a DST day has 25 hours") {
     TempDir dir;
-    write_dst_day(dir.path());
-    CHECK(stat(dir.path(), "--interval 1d --format csv") ==
+    ArchiveBuilder archive(dir.path());
+    const std::int64_t day_start = oct25_0000z - 2 * 3600;  // 00:00 CEST, 22:00Z the day before
+    // 00:10 CEST; 23:50 CET, 24 h 50 min later and still the same local day
+    // (a 24-hour day would put it into the next); 00:10 CET on the 26th.
+    for (const std::int64_t t :
+         {day_start + 600, day_start + 24 * 3600 + 3000, day_start + 25 * 3600 + 600})
+        archive.add_file(t - 60, {sized(flow_at(t * 1000, (t + 5) * 1000, ip(10, 0, 3, 7),
+                                                ip(198, 51, 100, 25), 6, 40000, 25),
+                                        1, 100)});
+    const auto run = run_shell("TZ=Europe/Prague " + std::string(FLOW_STAT_BIN) + " -w " +
+                               shell_arg(dir.path()) +
+                               " --from 2026-10-24T22:00Z --to 2026-10-26T00:00Z"
+                               " --interval 1d --format csv");
+    INFO(run.err);
+    CHECK(run.status == 0);
+    CHECK(run.out ==
           "interval,flows,packets,octets\r\n"
-          "2026-10-25T00:00:00+02:00,12,90,24000\r\n");
+          "2026-10-25T00:00:00+02:00,2,2,200\r\n"
+          "2026-10-26T00:00:00+01:00,1,1,100\r\n");
 }
 
 TEST_CASE("flow-stat: top destination ports by octets, as JSON") {
