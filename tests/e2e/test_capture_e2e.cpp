@@ -14,6 +14,7 @@
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
 #include "common/flow_export_text.hpp"
+#include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "pdu_sender.hpp"
@@ -220,7 +221,19 @@ TEST_CASE("after kill -9 the flushed flows survive and the leftover is finished 
         PduSender sender(port);
         for (std::uint32_t i = 0; i < 10; ++i) sender.send(router_a, v5_pdu(i * 30, 30));
     }
-    std::this_thread::sleep_for(2500ms);  // more than the flush interval
+    // Killed once a reader of the open file sees all 300: the next flush
+    // point (1 s) has made them durable.
+    bool flushed = false;
+    for (int i = 0; i < 750 && !flushed; ++i) {
+        try {
+            const auto open_files = flow_files(dir.path());
+            flushed = open_files.size() == 1 && read_flow_file(open_files[0]).records.size() == 300;
+        } catch (const flowfile::Error&) {
+            // The file is being created.
+        }
+        if (!flushed) std::this_thread::sleep_for(20ms);
+    }
+    REQUIRE(flushed);
     capture->signal(SIGKILL);
     REQUIRE(capture->wait() == 128 + SIGKILL);
 
