@@ -58,7 +58,6 @@ class BlockGate {
     std::uint64_t verified_input_offset() const { return verified_input_offset_; }
     // Bytes received that will never be delivered (after a failure or end).
     std::uint64_t withheld_bytes() const { return received_ - verified_end_; }
-    std::uint64_t verified_bytes() const { return verified_end_; }
 
   private:
     enum class Mode { pass, whole_stream, blocks };

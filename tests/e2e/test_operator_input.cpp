@@ -17,6 +17,7 @@
 
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
+#include "fault_support.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "pdu_sender.hpp"
@@ -43,26 +44,6 @@ std::size_t lines_containing(const std::string& text, const std::string& part) {
     for (std::string line; std::getline(in, line);)
         if (line.find(part) != std::string::npos) ++n;
     return n;
-}
-
-std::map<std::string, std::string> read_status(const fs::path& p) {
-    std::map<std::string, std::string> out;
-    std::ifstream in(p);
-    for (std::string line; std::getline(in, line);) {
-        const auto eq = line.find('=');
-        if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return out;
-}
-
-bool wait_for_status(const fs::path& p, const std::string& key, const std::string& value,
-                     std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (read_status(p)[key] == value) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return false;
 }
 
 std::vector<fs::path> flow_files(const fs::path& dir) {
@@ -153,8 +134,9 @@ TEST_CASE("500 NetFlow v9 datagrams: a line or two naming the version, counted a
         sender.send(router, v9);
         if (i % 50 == 49) std::this_thread::sleep_for(5ms);  // stay clear of the socket buffer
     }
-    REQUIRE(wait_for_status(status, "unsupported_datagrams", "500", 10s));
-    const auto counted = read_status(status);
+    REQUIRE(flowkeep_e2e::poll_until(
+        [&] { return flowkeep_e2e::read_status(status)["unsupported_datagrams"] == "500"; }, 10s));
+    const auto counted = flowkeep_e2e::read_status(status);
     CHECK(counted.at("corrupt_packets") == "0");
     CHECK(counted.at("datagrams") == "501");
     capture.signal(SIGTERM);
