@@ -36,8 +36,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config_file.hpp"
-#include "options.hpp"
+#include "config/config_file.hpp"
+#include "config/options.hpp"
 
 namespace {
 

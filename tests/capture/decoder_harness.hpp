@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "flow_batch.hpp"
+#include "decode/pdu_decoder.hpp"
 #include "flowfile/record.hpp"
 #include "pdu_builder.hpp"
-#include "pdu_decoder.hpp"
+#include "receive/flow_batch.hpp"
 
 namespace flowkeep_test {
 

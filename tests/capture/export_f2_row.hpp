@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "flowfile/ipv4_text.hpp"
 #include "flowfile/record.hpp"
-#include "ipv4_text.hpp"
 
 namespace flowkeep_test {
 
@@ -31,7 +31,6 @@ inline std::vector<std::string> split_csv(const std::string& line) {
 // peer_nexthop "nexthop" too; the second "nexthop" is that one.
 inline std::string render_f2_row(const std::vector<std::string>& columns,
                                  const flowfile::Record& r) {
-    using capture::ipv4_text;
     std::string row;
     bool first_column = true;
     bool seen_nexthop = false;
@@ -44,7 +43,7 @@ inline std::string render_f2_row(const std::vector<std::string>& columns,
         else if (c == "sysuptime")
             v = std::to_string(r.sysuptime);
         else if (c == "exaddr")
-            v = ipv4_text(r.exaddr);
+            v = flowfile::ipv4_text(r.exaddr);
         else if (c == "dpkts")
             v = std::to_string(r.dpkts);
         else if (c == "doctets")
@@ -58,11 +57,11 @@ inline std::string render_f2_row(const std::vector<std::string>& columns,
         else if (c == "engine_id")
             v = std::to_string(r.engine_id);
         else if (c == "srcaddr")
-            v = ipv4_text(r.srcaddr);
+            v = flowfile::ipv4_text(r.srcaddr);
         else if (c == "dstaddr")
-            v = ipv4_text(r.dstaddr);
+            v = flowfile::ipv4_text(r.dstaddr);
         else if (c == "nexthop") {
-            v = ipv4_text(seen_nexthop ? r.peer_nexthop : r.nexthop);
+            v = flowfile::ipv4_text(seen_nexthop ? r.peer_nexthop : r.nexthop);
             seen_nexthop = true;
         } else if (c == "input")
             v = std::to_string(r.input);
@@ -87,7 +86,7 @@ inline std::string render_f2_row(const std::vector<std::string>& columns,
         else if (c == "dst_as")
             v = std::to_string(r.dst_as);
         else if (c == "router_sc")
-            v = ipv4_text(r.router_sc);
+            v = flowfile::ipv4_text(r.router_sc);
         else if (c == "in_encaps")
             v = std::to_string(r.in_encaps);
         else if (c == "out_encaps")

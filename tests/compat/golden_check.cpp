@@ -6,8 +6,8 @@
 #include <ctime>
 #include <regex>
 
-#include "common/flow_export_text.hpp"
-#include "common/flow_header_text.hpp"
+#include "output/flow_export_text.hpp"
+#include "output/flow_header_text.hpp"
 #include "text_diff.hpp"
 
 using namespace flowquery;

@@ -7,7 +7,7 @@
 #include <system_error>
 #include <thread>
 
-#include "common/flow_export_text.hpp"
+#include "output/flow_export_text.hpp"
 #include "support/files.hpp"
 
 using namespace flowquery;

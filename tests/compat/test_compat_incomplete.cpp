@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "common/flow_export_text.hpp"
 #include "flowfile/error.hpp"
 #include "golden_check.hpp"
+#include "output/flow_export_text.hpp"
 #include "text_diff.hpp"
 
 using namespace flowquery;

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "common/flow_export_text.hpp"
 #include "golden_check.hpp"
-#include "common/flow_header_text.hpp"
+#include "output/flow_export_text.hpp"
+#include "output/flow_header_text.hpp"
 #include "support/time_zone.hpp"
 
 using namespace flowquery;

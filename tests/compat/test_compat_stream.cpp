@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "common/flow_export_text.hpp"
 #include "golden_check.hpp"
+#include "output/flow_export_text.hpp"
 #include "text_diff.hpp"
 
 using namespace flowquery;

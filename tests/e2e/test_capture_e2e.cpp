@@ -13,10 +13,10 @@
 
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
-#include "common/flow_export_text.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
+#include "output/flow_export_text.hpp"
 #include "pdu_sender.hpp"
 #include "support/precondition.hpp"
 #include "support/temp_dir.hpp"

@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config_file.hpp"
+#include "config/config_file.hpp"
+#include "config/options.hpp"
 #include "fuzz_check.hpp"
-#include "options.hpp"
 
 using flowkeep_fuzz::check;
 

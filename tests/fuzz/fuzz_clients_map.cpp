@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/client_map.hpp"
-#include "common/usage_error.hpp"
+#include "clients/client_map.hpp"
 #include "fuzz_check.hpp"
+#include "tools/usage_error.hpp"
 
 using flowkeep_fuzz::check;
 

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "decode/pdu_decoder.hpp"
+#include "decode/pdu_family.hpp"
 #include "flowfile/record.hpp"
 #include "fuzz_check.hpp"
-#include "pdu_decoder.hpp"
-#include "pdu_family.hpp"
 
 using flowkeep_fuzz::check;
 

@@ -16,14 +16,14 @@
 #include <string_view>
 #include <vector>
 
-#include "common/address_set.hpp"
-#include "common/port_set.hpp"
-#include "common/protocol_set.hpp"
-#include "common/service_names.hpp"
-#include "common/summary_spec.hpp"
-#include "common/time_spec.hpp"
-#include "common/usage_error.hpp"
+#include "filter/address_set.hpp"
+#include "filter/port_set.hpp"
+#include "filter/protocol_set.hpp"
+#include "filter/service_names.hpp"
 #include "fuzz_check.hpp"
+#include "summary/summary_spec.hpp"
+#include "time/time_spec.hpp"
+#include "tools/usage_error.hpp"
 
 using flowkeep_fuzz::check;
 

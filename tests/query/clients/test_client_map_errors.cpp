@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <string>
 
-#include "common/client_map.hpp"
-#include "common/usage_error.hpp"
+#include "clients/client_map.hpp"
+#include "tools/usage_error.hpp"
 
 using flowquery::ClientMap;
 using flowquery::UsageError;

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "common/client_map.hpp"
+#include "clients/client_map.hpp"
 #include "support/time_zone.hpp"
 
 using flowquery::ClientMap;

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "common/connection_event.hpp"
+#include "clients/connection_event.hpp"
 
 using flowquery::classify_connection;
 using flowquery::event_name;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "common/csv_line.hpp"
+#include "clients/csv_line.hpp"
 
 using flowquery::CsvLineError;
 using flowquery::split_csv_line;

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "common/client_map.hpp"
+#include "clients/client_map.hpp"
 #include "support/time_zone.hpp"
 
 using flowquery::ClientMap;

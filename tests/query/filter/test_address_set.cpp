@@ -3,8 +3,8 @@
 #include <random>
 #include <string>
 
-#include "common/address_set.hpp"
-#include "common/usage_error.hpp"
+#include "filter/address_set.hpp"
+#include "tools/usage_error.hpp"
 
 using flowquery::AddressSet;
 using flowquery::UsageError;

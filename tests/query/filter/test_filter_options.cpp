@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "common/filter_options.hpp"
-#include "common/usage_error.hpp"
+#include "filter/filter_options.hpp"
+#include "tools/usage_error.hpp"
 
 using flowquery::FilterOptionText;
 using flowquery::ServiceNames;

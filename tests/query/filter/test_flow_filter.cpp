@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "common/flow_filter.hpp"
+#include "filter/flow_filter.hpp"
 
 using flowfile::Record;
 using flowquery::AddressSet;

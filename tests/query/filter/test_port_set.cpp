@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <string>
 
-#include "common/port_set.hpp"
-#include "common/usage_error.hpp"
+#include "filter/port_set.hpp"
+#include "tools/usage_error.hpp"
 
 using flowquery::PortSet;
 using flowquery::ServiceNames;

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <string>
 
-#include "common/protocol_set.hpp"
-#include "common/usage_error.hpp"
+#include "filter/protocol_set.hpp"
+#include "tools/usage_error.hpp"
 
 using flowquery::ProtocolSet;
 using flowquery::ServiceNames;

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "common/service_names.hpp"
+#include "filter/service_names.hpp"
 #include "support/precondition.hpp"
 
 using flowquery::ServiceNames;

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/input_identity.hpp"
-#include "common/input_selection.hpp"
+#include "inputs/input_identity.hpp"
+#include "inputs/input_selection.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace flowquery;

@@ -1,7 +1,7 @@
 // The progress line never draws over a pager or over the flows printed.
 #include <catch2/catch.hpp>
 
-#include "common/progress_policy.hpp"
+#include "inputs/progress_policy.hpp"
 
 using namespace flowquery;
 

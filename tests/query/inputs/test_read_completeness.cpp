@@ -1,7 +1,7 @@
 // "Nothing read" only when every input failed and none gave a flow.
 #include <catch2/catch.hpp>
 
-#include "common/read_completeness.hpp"
+#include "inputs/read_completeness.hpp"
 
 using namespace flowquery;
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "common/legacy_stat.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/record.hpp"
 #include "flowfile/writer.hpp"
+#include "legacy_stat/legacy_stat.hpp"
 #include "support/temp_dir.hpp"
 
 namespace flowkeep_test {

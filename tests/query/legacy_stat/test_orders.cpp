@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "common/legacy_stat_tables.hpp"
+#include "legacy_stat/legacy_stat_tables.hpp"
 #include "stat_run.hpp"
 
 using namespace flowkeep_test;

@@ -7,9 +7,9 @@
 #include <sstream>
 #include <string>
 
-#include "common/service_names.hpp"
-#include "common/summary.hpp"
+#include "filter/service_names.hpp"
 #include "flowfile/record.hpp"
+#include "summary/summary.hpp"
 
 namespace summary_test {
 

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "common/summary_interval.hpp"
+#include "summary/summary_interval.hpp"
 #include "summary_fixtures.hpp"
 #include "support/time_zone.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "common/client_map.hpp"
+#include "clients/client_map.hpp"
 #include "summary_fixtures.hpp"
 
 using namespace flowquery;

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "common/client_map.hpp"
+#include "clients/client_map.hpp"
 #include "summary_fixtures.hpp"
 #include "support/time_zone.hpp"
 

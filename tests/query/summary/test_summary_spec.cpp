@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "common/summary_spec.hpp"
-#include "common/usage_error.hpp"
+#include "summary/summary_spec.hpp"
+#include "tools/usage_error.hpp"
 
 using namespace flowquery;
 

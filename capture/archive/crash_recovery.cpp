@@ -1,0 +1,110 @@
+#include "crash_recovery.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
+
+#include "flowfile/archive.hpp"
+#include "flowfile/error.hpp"
+#include "flowfile/reader.hpp"
+#include "flowfile/writer.hpp"
+
+namespace capture {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// True when a live writer holds the file (flowkeep's Writer locks it).
+bool in_use(const fs::path& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return locked;
+}
+
+std::uint32_t modification_time(const fs::path& p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint32_t>(st.st_mtime) : 0;
+}
+
+RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
+    RecoveredFile result;
+    result.tmp_path = tmp.string();
+    const fs::path final_path = tmp.parent_path() / name.closed().str();
+    // Dot-named while incomplete: no tool takes it for a flow file.
+    const fs::path staging = tmp.parent_path() / ("." + name.closed().str() + ".recovering");
+    if (fs::exists(final_path)) {
+        result.problem = final_path.string() + " already exists; leftover kept";
+        return result;
+    }
+    const std::uint32_t end_time = modification_time(tmp);
+    try {
+        auto reader = flowfile::Reader::open(tmp);
+        flowfile::Header header = reader->header();
+        const int level = header.compressed() ? 6 : 0;
+        auto writer = flowfile::Writer::create(staging, header,
+                                               {.compression_level = level,
+                                                .flush_interval = std::chrono::milliseconds(0),
+                                                .checksum_blocks = 1});
+        for (auto batch = reader->next_batch(); !batch.empty(); batch = reader->next_batch())
+            writer->write(batch);
+        result.flows = reader->status().records;
+        if (!reader->status().ok()) result.problem = reader->status().message;
+        writer->finish({.cap_end = end_time,
+                        .lost_flows = header.lost_flows.value_or(0),
+                        .corrupt_packets = header.corrupt_packets.value_or(0),
+                        .seq_resets = header.seq_resets.value_or(0)});
+        fs::rename(staging, final_path);
+        fs::remove(tmp);
+        result.final_path = final_path.string();
+        result.recovered = true;
+    } catch (const std::exception& e) {
+        std::error_code ec;
+        fs::remove(staging, ec);
+        result.problem = e.what();
+    }
+    return result;
+}
+
+}  // namespace
+
+std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesting,
+                                             const std::function<void(const std::string&)>& log) {
+    std::vector<RecoveredFile> results;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(work_dir, fs::directory_options::skip_permission_denied,
+                                        ec);
+    if (ec) {
+        log("crash recovery: " + work_dir.string() + ": " + ec.message());
+        return results;
+    }
+    std::vector<std::pair<fs::path, flowfile::FileName>> leftovers;
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+        const auto name = flowfile::parse_file_name(it->path().filename().string());
+        if (!name || !name->in_progress) continue;
+        if (fs::relative(it->path(), work_dir, ec).generic_string() !=
+            flowfile::nest_path(*name, nesting))
+            continue;
+        leftovers.emplace_back(it->path(), *name);
+    }
+    for (const auto& [path, name] : leftovers) {
+        if (in_use(path)) continue;
+        RecoveredFile r = recover_one(path, name);
+        if (r.recovered)
+            log("recovered " + r.tmp_path + " as " + r.final_path + ": " + std::to_string(r.flows) +
+                " flows" + (r.problem.empty() ? "" : " (" + r.problem + ")"));
+        else
+            log("cannot recover " + r.tmp_path + ": " + r.problem);
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+}  // namespace capture

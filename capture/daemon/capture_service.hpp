@@ -1,0 +1,64 @@
+#pragma once
+
+// flow-capture at run time: a receiving thread (socket -> decoder -> batches)
+// and the writing thread (batches -> archiver), joined by a bounded queue, so
+// compression and disk stalls never block the socket.  Signals only set flags
+// that the writing loop reads.
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "config/options.hpp"
+#include "daemon_log.hpp"
+#include "privileges.hpp"
+#include "startup_report.hpp"
+
+namespace capture {
+
+// What the daemon counts beyond the file headers; shown by the status file.
+struct CaptureCounters {
+    std::atomic<std::uint64_t> datagrams{0};
+    std::atomic<std::uint64_t> flows{0};
+    std::atomic<std::uint64_t> corrupt_packets{0};
+    // NetFlow v9 and IPFIX datagrams: not decoded yet, not corrupt either.
+    std::atomic<std::uint64_t> unsupported_datagrams{0};
+    // Datagrams (and the flows they announced) dropped because the writer was
+    // behind and every batch was in flight.
+    std::atomic<std::uint64_t> queue_dropped_datagrams{0};
+    std::atomic<std::uint64_t> queue_dropped_flows{0};
+    std::atomic<std::uint64_t> kernel_drops{0};
+    // Times the writer fell behind and switched to zlib level 1 for a while.
+    std::atomic<std::uint64_t> catch_up_episodes{0};
+    // Exporter entries, and datagrams refused because the table was full (a
+    // flood of spoofed sources cannot grow memory past the cap).
+    std::atomic<std::uint64_t> exporters{0};
+    std::atomic<std::uint64_t> exporter_limit_datagrams{0};
+    std::atomic<std::uint64_t> exporter_limit_flows{0};
+    std::atomic<std::int64_t> last_datagram_time{0};
+    std::atomic<std::int64_t> last_flow_time{0};
+};
+
+class CaptureService {
+  public:
+    // `user`: --user, resolved; the switch happens once the socket is bound
+    // and the pidfile written.  `report`, when given, hears "ready" or why
+    // the start failed.
+    CaptureService(CaptureOptions options, DaemonLog& log,
+                   std::optional<UserSwitch> user = std::nullopt, StartupReport* report = nullptr);
+    // Runs until SIGTERM/SIGQUIT (or SIGINT); returns the exit status.
+    int run();
+
+  private:
+    CaptureOptions options_;
+    DaemonLog& log_;
+    std::optional<UserSwitch> user_;
+    StartupReport* report_;
+    CaptureCounters counters_;
+};
+
+// Installs the handlers that turn SIGHUP/SIGTERM/SIGQUIT/SIGINT into flags.
+void install_signal_flags();
+
+}  // namespace capture

@@ -1,0 +1,274 @@
+#include "clients/client_map.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <tuple>
+#include <utility>
+
+#include "clients/csv_line.hpp"
+#include "filter/ipv4_prefix.hpp"
+#include "flowfile/ipv4_text.hpp"
+#include "time/time_spec.hpp"
+#include "tools/usage_error.hpp"
+
+namespace flowquery {
+
+struct ClientMap::Entry {
+    std::uint32_t network = 0;
+    unsigned length = 32;
+    std::int64_t from = std::numeric_limits<std::int64_t>::min();
+    std::int64_t until = std::numeric_limits<std::int64_t>::max();
+    std::string account;
+    std::string device;
+    std::size_t line = 0;
+};
+
+namespace {
+
+constexpr std::size_t column_count = 5;
+constexpr std::string_view header_names[column_count] = {"prefix", "account", "device",
+                                                         "valid_from", "valid_until"};
+constexpr std::string_view header_line = "prefix,account,device,valid_from,valid_until";
+
+// Knuth's multiplicative constant: spreads neighbouring addresses (a customer
+// pool is usually one run of them) over the whole table.
+constexpr std::uint32_t fibonacci_multiplier = 2654435769u;
+
+std::uint32_t prefix_mask(unsigned length) {
+    return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+        return lower(x) == lower(y);
+    });
+}
+
+bool is_header(const std::vector<std::string>& fields) {
+    return !fields.empty() && equals_ignoring_case(fields[0], header_names[0]);
+}
+
+bool is_complete_header(const std::vector<std::string>& fields) {
+    if (fields.size() != column_count) return false;
+    for (std::size_t i = 0; i < column_count; ++i)
+        if (!equals_ignoring_case(fields[i], header_names[i])) return false;
+    return true;
+}
+
+std::string prefix_text(std::uint32_t network, unsigned length) {
+    return flowfile::ipv4_text(network) + '/' + std::to_string(length);
+}
+
+}  // namespace
+
+ClientMap ClientMap::load(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    struct FileCloser {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+    std::unique_ptr<std::FILE, FileCloser> stream(std::fopen(name.c_str(), "rb"));
+    if (!stream)
+        throw UsageError("clients file " + name + ": cannot open (" + std::strerror(errno) + ")");
+    std::string text;
+    char buffer[1 << 16];
+    std::size_t got = 0;
+    while ((got = std::fread(buffer, 1, sizeof buffer, stream.get())) > 0) text.append(buffer, got);
+    if (std::ferror(stream.get()))
+        throw UsageError("clients file " + name + ": cannot read (" + std::strerror(errno) + ")");
+    return parse(text, name);
+}
+
+ClientMap ClientMap::parse(std::string_view text, std::string_view file_name) {
+    constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+    if (text.substr(0, byte_order_mark.size()) == byte_order_mark)
+        text.remove_prefix(byte_order_mark.size());
+
+    std::vector<Entry> entries;
+    bool first_entry_line = true;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        std::string_view line = text.substr(0, end);
+        text.remove_prefix(std::min(end + 1, text.size()));
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        const std::size_t first_char = line.find_first_not_of(" \t");
+        if (first_char == std::string_view::npos || line[first_char] == '#') continue;
+
+        const std::string where = "clients file " + std::string(file_name) + " line " +
+                                  std::to_string(line_number) + ": ";
+        auto fail = [&](const std::string& what) { throw UsageError(where + what); };
+
+        std::vector<std::string> fields;
+        try {
+            fields = split_csv_line(line);
+        } catch (const CsvLineError& e) {
+            fail(e.what());
+        }
+        if (first_entry_line) {
+            first_entry_line = false;
+            if (is_header(fields)) {
+                if (!is_complete_header(fields))
+                    fail("the header must be '" + std::string(header_line) + "'");
+                continue;
+            }
+        }
+        if (fields.size() > column_count)
+            fail("expected at most 5 fields (" + std::string(header_line) + "), found " +
+                 std::to_string(fields.size()));
+        fields.resize(column_count);
+
+        Entry entry;
+        entry.line = line_number;
+        std::string_view prefix = fields[0];
+        if (prefix.empty()) fail("missing address");
+        const Ipv4Prefix parsed = parse_ipv4_prefix(prefix, where);
+        entry.network = parsed.network;
+        entry.length = parsed.length;
+
+        if (fields[1].empty()) fail("missing account");
+        entry.account = std::move(fields[1]);
+        entry.device = std::move(fields[2]);
+        try {
+            if (!fields[3].empty()) entry.from = parse_time_point(fields[3], "valid_from");
+            if (!fields[4].empty()) entry.until = parse_time_point(fields[4], "valid_until");
+        } catch (const UsageError& e) {
+            fail(e.what());
+        }
+        if (entry.until <= entry.from)
+            fail("valid_until '" + fields[4] + "' is not after valid_from '" + fields[3] + "'");
+        entries.push_back(std::move(entry));
+    }
+    return build(std::move(entries), file_name);
+}
+
+ClientMap ClientMap::build(std::vector<Entry> entries, std::string_view file_name) {
+    // Longest prefixes first, so that find() meets the most specific one
+    // first; within a prefix by time, so that overlaps are neighbours.
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return std::tuple(-int(a.length), a.network, a.from, a.line) <
+               std::tuple(-int(b.length), b.network, b.from, b.line);
+    });
+
+    // Of all overlapping pairs, report the one whose later line comes first
+    // in the file, as a reader going down the file would find it.
+    const Entry* overlap_earlier = nullptr;
+    const Entry* overlap_later = nullptr;
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+        const Entry& a = entries[i - 1];
+        const Entry& b = entries[i];
+        if (a.length != b.length || a.network != b.network || a.until <= b.from) continue;
+        const Entry* earlier = a.line < b.line ? &a : &b;
+        const Entry* later = a.line < b.line ? &b : &a;
+        if (!overlap_later || later->line < overlap_later->line) {
+            overlap_earlier = earlier;
+            overlap_later = later;
+        }
+    }
+    if (overlap_later)
+        throw UsageError("clients file " + std::string(file_name) + " line " +
+                         std::to_string(overlap_later->line) + ": period of " +
+                         prefix_text(overlap_later->network, overlap_later->length) +
+                         " overlaps the one on line " + std::to_string(overlap_earlier->line));
+
+    ClientMap map;
+    map.entry_count_ = entries.size();
+    std::size_t text_size = 0;
+    for (const Entry& e : entries) text_size += e.account.size() + e.device.size();
+    map.text_ = std::make_unique<char[]>(std::max<std::size_t>(text_size, 1));
+    char* next_text = map.text_.get();
+    auto keep = [&next_text](const std::string& s) {
+        std::string_view kept(next_text, s.size());
+        next_text = std::copy(s.begin(), s.end(), next_text);
+        return kept;
+    };
+
+    map.periods_.reserve(entries.size());
+    for (std::size_t group = 0; group < entries.size();) {
+        const unsigned length = entries[group].length;
+        std::size_t group_end = group;
+        std::size_t networks = 0;
+        while (group_end < entries.size() && entries[group_end].length == length) {
+            if (group_end == group || entries[group_end].network != entries[group_end - 1].network)
+                ++networks;
+            ++group_end;
+        }
+
+        PrefixTable table;
+        table.mask = prefix_mask(length);
+        unsigned bits = 1;
+        while ((std::size_t{1} << bits) < 2 * networks) ++bits;
+        table.shift = 32 - bits;
+        table.slots.resize(std::size_t{1} << bits);
+        const std::uint32_t last_slot = std::uint32_t(table.slots.size() - 1);
+
+        for (std::size_t i = group; i < group_end;) {
+            const std::uint32_t network = entries[i].network;
+            Slot slot{network, std::uint32_t(map.periods_.size()), 0};
+            for (; i < group_end && entries[i].network == network; ++i, ++slot.count) {
+                const Entry& e = entries[i];
+                const std::string_view account = keep(e.account);
+                map.periods_.push_back(Period{e.from, e.until, {account, keep(e.device)}});
+                map.accounts_.push_back(account);
+            }
+            std::uint32_t index = (network * fibonacci_multiplier) >> table.shift;
+            while (table.slots[index].count != 0) index = (index + 1) & last_slot;
+            table.slots[index] = slot;
+        }
+        map.tables_.push_back(std::move(table));
+        group = group_end;
+    }
+
+    std::sort(map.accounts_.begin(), map.accounts_.end());
+    map.accounts_.erase(std::unique(map.accounts_.begin(), map.accounts_.end()),
+                        map.accounts_.end());
+    return map;
+}
+
+const ClientMap::Slot* ClientMap::PrefixTable::lookup(std::uint32_t network) const {
+    const std::uint32_t last_slot = std::uint32_t(slots.size() - 1);
+    // At most half full, so the probe always reaches an empty slot.
+    for (std::uint32_t index = (network * fibonacci_multiplier) >> shift;;
+         index = (index + 1) & last_slot) {
+        const Slot& slot = slots[index];
+        if (slot.count == 0) return nullptr;
+        if (slot.network == network) return &slot;
+    }
+}
+
+std::optional<ClientIdentity> ClientMap::find(std::uint32_t address,
+                                              std::int64_t unix_seconds) const {
+    for (const PrefixTable& table : tables_) {
+        const Slot* slot = table.lookup(address & table.mask);
+        if (!slot) continue;
+        const Period* first = periods_.data() + slot->first;
+        const Period* last = first + slot->count;
+        // The periods of one prefix are disjoint and sorted: only the last one
+        // starting at or before the time can contain it.
+        const Period* after = std::upper_bound(
+            first, last, unix_seconds, [](std::int64_t t, const Period& p) { return t < p.from; });
+        if (after != first && unix_seconds < after[-1].until) return after[-1].identity;
+    }
+    return std::nullopt;
+}
+
+bool ClientMap::has_account(std::string_view account) const {
+    return std::binary_search(accounts_.begin(), accounts_.end(), account);
+}
+
+std::optional<FlowClient> find_flow_client(const ClientMap& map, const flowfile::Record& r) {
+    const std::int64_t start_ms = flowfile::flow_times(r).start_ms;
+    // Periods are whole seconds: a flow starting at 23:59:59.5 belongs to the
+    // second 23:59:59, so round down, also for a (bogus) time before 1970.
+    std::int64_t start_seconds = start_ms / 1000;
+    if (start_ms % 1000 < 0) --start_seconds;
+    if (auto identity = map.find(r.srcaddr, start_seconds)) return FlowClient{*identity, true};
+    if (auto identity = map.find(r.dstaddr, start_seconds)) return FlowClient{*identity, false};
+    return std::nullopt;
+}
+
+}  // namespace flowquery

@@ -1,0 +1,211 @@
+#include "output/flow_columns.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+#include "clients/connection_event.hpp"
+#include "flowfile/ipv4_text.hpp"
+#include "output/icmp_type_code.hpp"
+#include "tools/usage_error.hpp"
+
+namespace flowquery {
+
+namespace {
+
+using flowfile::Record;
+
+constexpr std::array<ColumnInfo, 25> columns{{
+    {FlowColumn::start, "start", "Start", 29, false},
+    {FlowColumn::end, "end", "End", 29, false},
+    {FlowColumn::duration, "duration", "Duration", 10, true},
+    {FlowColumn::protocol, "protocol", "Proto", 5, false},
+    {FlowColumn::src_ip, "src_ip", "Src IP", 15, false},
+    {FlowColumn::src_port, "src_port", "Src Port", 8, true},
+    {FlowColumn::dst_ip, "dst_ip", "Dst IP", 15, false},
+    {FlowColumn::dst_port, "dst_port", "Dst Port", 8, true},
+    {FlowColumn::packets, "packets", "Packets", 10, true},
+    {FlowColumn::bytes, "bytes", "Bytes", 12, true},
+    {FlowColumn::tcp_flags, "tcp_flags", "Flags", 6, false},
+    {FlowColumn::tos, "tos", "ToS", 3, true},
+    {FlowColumn::exporter, "exporter", "Exporter", 15, false},
+    {FlowColumn::input, "input", "In", 5, true},
+    {FlowColumn::output, "output", "Out", 5, true},
+    {FlowColumn::nexthop, "nexthop", "Next Hop", 15, false},
+    {FlowColumn::src_as, "src_as", "Src AS", 6, true},
+    {FlowColumn::dst_as, "dst_as", "Dst AS", 6, true},
+    {FlowColumn::src_mask, "src_mask", "SMask", 5, true},
+    {FlowColumn::dst_mask, "dst_mask", "DMask", 5, true},
+    {FlowColumn::engine_type, "engine_type", "EType", 5, true},
+    {FlowColumn::engine_id, "engine_id", "EId", 3, true},
+    {FlowColumn::event, "event", "Event", 12, false},
+    {FlowColumn::account, "account", "Account", 12, false},
+    {FlowColumn::device, "device", "Device", 12, false},
+}};
+
+bool has_ports(std::uint8_t protocol) {
+    return protocol == 6 || protocol == 17 || protocol == 132;
+}
+
+void append_number(std::string& out, std::uint64_t v) {
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    out.append(buf, end);
+}
+
+}  // namespace
+
+const ColumnInfo& column_info(FlowColumn c) {
+    return columns[static_cast<std::size_t>(c)];
+}
+
+std::string column_names() {
+    std::string names;
+    for (const auto& c : columns) {
+        if (!names.empty()) names += ',';
+        names += c.name;
+    }
+    return names;
+}
+
+std::vector<FlowColumn> parse_columns(std::string_view list, std::string_view option) {
+    std::vector<FlowColumn> out;
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+        const std::size_t comma = std::min(list.find(',', pos), list.size());
+        const std::string_view word = list.substr(pos, comma - pos);
+        const auto* found = std::find_if(columns.begin(), columns.end(),
+                                         [&](const ColumnInfo& c) { return c.name == word; });
+        if (found == columns.end())
+            throw UsageError(std::string(option) + ": unknown field '" + std::string(word) +
+                             "' (fields: " + column_names() + ")");
+        out.push_back(found->column);
+        pos = comma + 1;
+    }
+    return out;
+}
+
+bool needs_clients(const std::vector<FlowColumn>& cols) {
+    return std::any_of(cols.begin(), cols.end(), [](FlowColumn c) {
+        return c == FlowColumn::account || c == FlowColumn::device;
+    });
+}
+
+std::string tcp_flags_text(std::uint8_t flags) {
+    static constexpr char letters[] = "UAPRSF";
+    std::string out(6, '.');
+    for (int i = 0; i < 6; ++i)
+        if (flags & (0x20 >> i)) out[i] = letters[i];
+    return out;
+}
+
+FlowRenderer::FlowRenderer(std::vector<FlowColumn> cols, RenderContext context)
+    : columns_(std::move(cols)), context_(context), wants_client_(needs_clients(columns_)) {}
+
+void FlowRenderer::append_value(FlowColumn c, const Record& r,
+                                const std::optional<FlowClient>& client) {
+    std::string& out = value_;
+    const auto port = [&](std::uint16_t p) {
+        if (context_.names && has_ports(r.prot)) {
+            const std::string_view name = context_.names->port_name(p, r.prot);
+            if (!name.empty()) {
+                out += name;
+                return;
+            }
+        }
+        append_number(out, p);
+    };
+    switch (c) {
+        case FlowColumn::start:
+            out += format_time(flowfile::flow_times(r).start_ms, context_.zone, true);
+            break;
+        case FlowColumn::end:
+            out += format_time(flowfile::flow_times(r).end_ms, context_.zone, true);
+            break;
+        case FlowColumn::duration: {
+            const std::uint32_t ms = flowfile::flow_duration_ms(r);
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%u.%03u", ms / 1000, ms % 1000);
+            out += buf;
+            break;
+        }
+        case FlowColumn::protocol:
+            if (context_.names && !context_.names->protocol_name(r.prot).empty()) {
+                out += context_.names->protocol_name(r.prot);
+            } else {
+                append_number(out, r.prot);
+            }
+            break;
+        case FlowColumn::src_ip:
+            out += flowfile::ipv4_text(r.srcaddr);
+            break;
+        case FlowColumn::src_port:
+            // ICMP has no source port; a value an exporter put there anyway
+            // is still shown.
+            if (r.prot != icmp_protocol || r.srcport != 0) port(r.srcport);
+            break;
+        case FlowColumn::dst_ip:
+            out += flowfile::ipv4_text(r.dstaddr);
+            break;
+        case FlowColumn::dst_port:
+            if (r.prot == icmp_protocol)
+                out += icmp_type_code_text(r.dstport);
+            else
+                port(r.dstport);
+            break;
+        case FlowColumn::packets:
+            append_number(out, r.dpkts);
+            break;
+        case FlowColumn::bytes:
+            append_number(out, r.doctets);
+            break;
+        case FlowColumn::tcp_flags:
+            if (r.prot == 6) out += tcp_flags_text(r.tcp_flags);
+            break;
+        case FlowColumn::tos:
+            append_number(out, r.tos);
+            break;
+        case FlowColumn::exporter:
+            out += flowfile::ipv4_text(r.exaddr);
+            break;
+        case FlowColumn::input:
+            append_number(out, r.input);
+            break;
+        case FlowColumn::output:
+            append_number(out, r.output);
+            break;
+        case FlowColumn::nexthop:
+            out += flowfile::ipv4_text(r.nexthop);
+            break;
+        case FlowColumn::src_as:
+            append_number(out, r.src_as);
+            break;
+        case FlowColumn::dst_as:
+            append_number(out, r.dst_as);
+            break;
+        case FlowColumn::src_mask:
+            append_number(out, r.src_mask);
+            break;
+        case FlowColumn::dst_mask:
+            append_number(out, r.dst_mask);
+            break;
+        case FlowColumn::engine_type:
+            append_number(out, r.engine_type);
+            break;
+        case FlowColumn::engine_id:
+            append_number(out, r.engine_id);
+            break;
+        case FlowColumn::event:
+            out += event_name(classify_connection(r));
+            break;
+        case FlowColumn::account:
+            if (client) out += client->identity.account;
+            break;
+        case FlowColumn::device:
+            if (client) out += client->identity.device;
+            break;
+    }
+}
+
+}  // namespace flowquery

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "inputs/flow_scan.hpp"
+#include "output/flow_sinks.hpp"
+#include "tools/query_options.hpp"
+
+namespace flowquery {
+
+enum class ListingOrder {
+    files,  // as read: file after file, each in its stored order (streams)
+    start,  // chronological by flow start; holds the matching flows in memory
+};
+
+// Runs the query and writes the selected flows to `sink`, then finishes it.
+// Throws OutputError when the output fails.
+ScanReport list_flows(const Query& query, FlowSink& sink, ListingOrder order);
+
+}  // namespace flowquery

@@ -1,0 +1,62 @@
+#include "summary/summary_key.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "summary/service_port.hpp"
+
+namespace flowquery {
+
+unsigned SummaryKeyLayout::bits_of(SummaryKey key) {
+    switch (key) {
+        case SummaryKey::protocol:
+            return 8;
+        case SummaryKey::service:
+            return 25;
+        case SummaryKey::src_port:
+        case SummaryKey::dst_port:
+        case SummaryKey::port:
+            return 16;
+        case SummaryKey::src_ip:
+        case SummaryKey::dst_ip:
+        case SummaryKey::ip:
+        case SummaryKey::exporter:
+        case SummaryKey::account:
+            return 32;
+        case SummaryKey::interval:
+            return 64;
+    }
+    return 64;
+}
+
+SummaryKeyLayout::SummaryKeyLayout(const std::vector<SummaryKey>& by) : fields_(by.size()) {
+    // First-fit decreasing: with each key at most once the widest case,
+    // 64 + 5 * 32 + 25 + 3 * 16 + 8 bits, fills exactly five words.
+    std::vector<std::size_t> order(by.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return bits_of(by[a]) > bits_of(by[b]); });
+    std::array<unsigned, max_summary_key_words> used{};
+    words_ = 1;
+    for (std::size_t column : order) {
+        const unsigned bits = bits_of(by[column]);
+        std::size_t word = 0;
+        while (word < max_summary_key_words && used[word] + bits > 64) ++word;
+        if (word == max_summary_key_words)
+            throw std::invalid_argument("summary keys do not fit a packed key (key given twice?)");
+        fields_[column].word = static_cast<std::uint8_t>(word);
+        fields_[column].shift = static_cast<std::uint8_t>(used[word]);
+        fields_[column].mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+        used[word] += bits;
+        words_ = std::max(words_, word + 1);
+    }
+}
+
+std::uint64_t service_key_value(const ServicePortRule& rule, const flowfile::Record& r) {
+    const std::uint64_t protocol = std::uint64_t{r.prot} << 17;
+    if (!protocol_has_ports(r.prot)) return protocol;
+    return protocol | (std::uint64_t{rule.service_port(r)} + 1);
+}
+
+}  // namespace flowquery

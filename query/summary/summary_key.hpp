@@ -1,0 +1,77 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "flowfile/record.hpp"
+#include "summary/summary_spec.hpp"
+
+namespace flowquery {
+
+class ServicePortRule;
+
+// All key columns of one summary row packed into a few machine words, so
+// that aggregating a record costs a hash of at most five integers and no
+// allocation.  Unused words stay zero.
+inline constexpr std::size_t max_summary_key_words = 5;
+using PackedSummaryKey = std::array<std::uint64_t, max_summary_key_words>;
+
+// Where each column of a --by list lives in a PackedSummaryKey.  Column
+// values are unsigned integers of a fixed width per key (see bits_of);
+// wider columns are placed first so that no value straddles two words and
+// every combination of distinct keys fits.
+class SummaryKeyLayout {
+  public:
+    explicit SummaryKeyLayout(const std::vector<SummaryKey>& by);
+
+    std::size_t words() const { return words_; }
+
+    void set(PackedSummaryKey& key, std::size_t column, std::uint64_t value) const {
+        const Field& f = fields_[column];
+        key[f.word] |= (value & f.mask) << f.shift;
+    }
+    std::uint64_t get(const PackedSummaryKey& key, std::size_t column) const {
+        const Field& f = fields_[column];
+        return (key[f.word] >> f.shift) & f.mask;
+    }
+    void clear(PackedSummaryKey& key, std::size_t column) const {
+        const Field& f = fields_[column];
+        key[f.word] &= ~(f.mask << f.shift);
+    }
+
+    // Width in bits of a key's values: 8 for a protocol, 25 for a service
+    // (protocol << 17 | port + 1, or 0 for no port), 16 for ports, 32 for
+    // addresses and account numbers, 64 for interval starts.
+    static unsigned bits_of(SummaryKey key);
+
+  private:
+    struct Field {
+        std::uint8_t word = 0;
+        std::uint8_t shift = 0;
+        std::uint64_t mask = 0;
+    };
+    std::vector<Field> fields_;  // per column of `by`
+    std::size_t words_ = 1;
+};
+
+// Interval starts are stored with the sign bit flipped, so that unsigned
+// order is time order.
+inline std::uint64_t interval_key_value(std::int64_t start_seconds) {
+    return static_cast<std::uint64_t>(start_seconds) ^ (std::uint64_t{1} << 63);
+}
+inline std::int64_t interval_key_start(std::uint64_t value) {
+    return static_cast<std::int64_t>(value ^ (std::uint64_t{1} << 63));
+}
+
+// The service key of a flow: protocol << 17 | (port + 1), the port chosen by
+// `rule`; protocol << 17 alone for protocols without ports (all but TCP, UDP
+// and SCTP).
+std::uint64_t service_key_value(const ServicePortRule& rule, const flowfile::Record& r);
+
+inline bool protocol_has_ports(std::uint8_t protocol) {
+    return protocol == 6 || protocol == 17 || protocol == 132;
+}
+
+}  // namespace flowquery

@@ -1,0 +1,139 @@
+// Ordering a Summary's rows and turning them into text.
+#include <algorithm>
+#include <numeric>
+#include <optional>
+
+#include "filter/service_names.hpp"
+#include "flowfile/ipv4_text.hpp"
+#include "summary/summary.hpp"
+
+namespace flowquery {
+
+namespace {
+
+std::string protocol_text(const ServiceNames& names, std::uint8_t protocol) {
+    const std::string_view name = names.protocol_name(protocol);
+    return name.empty() ? std::to_string(protocol) : std::string(name);
+}
+
+std::uint64_t metric_of(const SummaryCounters& c, SummaryMetric metric) {
+    switch (metric) {
+        case SummaryMetric::flows:
+            return c.flows;
+        case SummaryMetric::packets:
+            return c.packets;
+        case SummaryMetric::octets:
+            return c.octets;
+    }
+    return c.octets;
+}
+
+bool is_numeric(SummaryKey key) {
+    return key == SummaryKey::src_port || key == SummaryKey::dst_port || key == SummaryKey::port;
+}
+
+}  // namespace
+
+std::string Summary::cell_text(std::size_t column, std::uint64_t value, TimeZoneStyle zone) const {
+    switch (spec_.by[column]) {
+        case SummaryKey::protocol:
+            return protocol_text(*names_, static_cast<std::uint8_t>(value));
+        case SummaryKey::service: {
+            const auto protocol = static_cast<std::uint8_t>(value >> 17);
+            const std::uint64_t port_plus_one = value & 0x1FFFF;
+            if (port_plus_one == 0) return protocol_text(*names_, protocol);
+            const auto port = static_cast<std::uint16_t>(port_plus_one - 1);
+            const std::string_view name = names_->port_name(port, protocol);
+            return (name.empty() ? std::to_string(port) : std::string(name)) + '/' +
+                   protocol_text(*names_, protocol);
+        }
+        case SummaryKey::src_port:
+        case SummaryKey::dst_port:
+        case SummaryKey::port:
+            return std::to_string(value);
+        case SummaryKey::src_ip:
+        case SummaryKey::dst_ip:
+        case SummaryKey::ip:
+        case SummaryKey::exporter:
+            return flowfile::ipv4_text(static_cast<std::uint32_t>(value));
+        case SummaryKey::account:
+            return value == 0 ? std::string("(unknown)") : account_names_[value - 1];
+        case SummaryKey::interval:
+            return format_time(interval_key_start(value) * 1000, zone, false);
+    }
+    return {};
+}
+
+SummaryReport Summary::report(TimeZoneStyle zone) const {
+    const std::size_t columns = spec_.by.size();
+    std::optional<std::size_t> interval_column;
+    std::optional<std::size_t> account_column;
+    for (std::size_t c = 0; c < columns; ++c) {
+        if (spec_.by[c] == SummaryKey::interval) interval_column = c;
+        if (spec_.by[c] == SummaryKey::account) account_column = c;
+    }
+
+    // Accounts are numbered in arrival order, which differs between runs
+    // with threads; rows compare accounts by name instead.
+    std::vector<std::uint64_t> account_rank(account_names_.size() + 1, 0);
+    if (account_column) {
+        std::vector<std::uint32_t> ids(account_names_.size() + 1);
+        std::iota(ids.begin(), ids.end(), 0U);
+        auto name = [&](std::uint32_t id) -> std::string_view {
+            return id == 0 ? std::string_view("(unknown)") : account_names_[id - 1];
+        };
+        std::sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return name(a) != name(b) ? name(a) < name(b) : a < b;
+        });
+        for (std::size_t rank = 0; rank < ids.size(); ++rank) account_rank[ids[rank]] = rank;
+    }
+
+    struct Row {
+        std::vector<std::uint64_t> values;  // per column, as stored
+        std::vector<std::uint64_t> order;   // per column, comparable
+        SummaryCounters counters;
+    };
+    std::vector<Row> rows;
+    for_each_row([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
+        Row row{std::vector<std::uint64_t>(columns), std::vector<std::uint64_t>(columns), counters};
+        for (std::size_t c = 0; c < columns; ++c) {
+            row.values[c] = layout_.get(key, c);
+            row.order[c] = c == account_column ? account_rank[row.values[c]] : row.values[c];
+        }
+        rows.push_back(std::move(row));
+    });
+
+    const SummaryMetric metric = spec_.sort;
+    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+        if (interval_column && a.order[*interval_column] != b.order[*interval_column])
+            return a.order[*interval_column] < b.order[*interval_column];
+        const std::uint64_t ma = metric_of(a.counters, metric);
+        const std::uint64_t mb = metric_of(b.counters, metric);
+        if (ma != mb) return ma > mb;
+        return a.order < b.order;
+    });
+
+    SummaryReport report;
+    for (SummaryKey key : spec_.by)
+        report.columns.push_back({std::string(summary_key_name(key)), is_numeric(key)});
+    report.total = total_;
+    std::size_t in_group = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const bool new_group =
+            r == 0 || (interval_column &&
+                       rows[r].order[*interval_column] != rows[r - 1].order[*interval_column]);
+        in_group = new_group ? 1 : in_group + 1;
+        if (spec_.top != 0 && in_group > spec_.top) continue;
+        SummaryTextRow text{{}, rows[r].counters};
+        for (std::size_t c = 0; c < columns; ++c)
+            text.cells.push_back(cell_text(c, rows[r].values[c], zone));
+        report.rows.push_back(std::move(text));
+    }
+    return report;
+}
+
+void Summary::write(std::ostream& out, SummaryFormat format, TimeZoneStyle zone) const {
+    render_summary(out, report(zone), format);
+}
+
+}  // namespace flowquery

@@ -1,0 +1,145 @@
+#include "tools/query_options.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "inputs/progress_policy.hpp"
+#include "inputs/read_completeness.hpp"
+#include "time/floor_div.hpp"
+#include "time/time_spec.hpp"
+#include "tools/usage_error.hpp"
+
+namespace flowquery {
+
+namespace {
+
+std::optional<FlowWindow> parse_window(const QueryOptionText& text) {
+    if (text.from.empty() && text.to.empty()) return std::nullopt;
+    FlowWindow w{0, (max_time_point + 1) * 1000};  // open ends: all of time
+    if (!text.from.empty()) w.from_ms = parse_time_point_ms(text.from, "--from");
+    if (!text.to.empty()) w.to_ms = parse_time_point_ms(text.to, "--to");
+    if (w.from_ms >= w.to_ms)
+        throw UsageError("--from " + text.from + " is not before --to " + text.to +
+                         ": the time window is empty");
+    return w;
+}
+
+// The archive is listed by whole seconds: the ones that hold the window.
+flowfile::TimeWindow whole_seconds(const FlowWindow& w) {
+    return {floor_div(w.from_ms, 1000), floor_div(w.to_ms + 999, 1000)};
+}
+
+}  // namespace
+
+void add_query_options(CLI::App& app, QueryOptionText& text) {
+    app.add_option("inputs", text.paths,
+                   "Flow files or directories (a directory is read recursively); '-' or nothing "
+                   "reads a flow-tools stream on standard input")
+        ->type_name("FILE|DIR");
+    app.add_option("-w,--archive", text.archive_root,
+                   "flow-capture's -w directory: only the files that can hold --from/--to are "
+                   "opened")
+        ->type_name("DIR")
+        ->group("Inputs");
+    app.add_option("--from", text.from,
+                   "Keep flows active at or after this time: 2026-03-14, '2026-03-14 20:00', "
+                   "2026-03-14T20:00:05.123+01:00 as the tools print it (local time unless a "
+                   "zone is given) or epoch seconds")
+        ->type_name("TIME")
+        ->group("Inputs");
+    app.add_option("--to", text.to, "Keep flows that started before this time (exclusive)")
+        ->type_name("TIME")
+        ->group("Inputs");
+    app.add_option("--threads", text.threads, "Files read at once (default: one per core)")
+        ->type_name("N")
+        ->group("Inputs");
+    add_filter_options(app, text.filters);
+    app.add_option("--clients", text.clients_file,
+                   "Client records: CSV of prefix,account,device,valid_from,valid_until; adds "
+                   "the account and device of each flow's client")
+        ->type_name("FILE")
+        ->group("Client records");
+    app.add_option("--account", text.accounts,
+                   "Only flows of this account (at the flow's time, either side); repeatable")
+        ->type_name("ID")
+        ->group("Client records");
+    app.add_flag("--utc", text.utc, "Print times in UTC instead of the local time zone");
+}
+
+Query build_query(const QueryOptionText& text) {
+    Query q;
+    q.names = ServiceNames::load();
+    FilterSpec spec = build_filter_spec(text.filters, q.names);
+    spec.window = parse_window(text);
+    if (!text.clients_file.empty()) q.clients = ClientMap::load(text.clients_file);
+    if (!text.accounts.empty() && !q.clients)
+        throw UsageError("--account needs --clients FILE (the client records to look it up in)");
+    for (const auto& a : text.accounts) {
+        if (!q.clients->has_account(a))
+            throw UsageError("--account " + a + ": no such account in " + text.clients_file);
+    }
+    q.accounts = text.accounts;
+
+    InputSpec input;
+    input.paths = text.paths;
+    if (!text.archive_root.empty()) input.archive_root = text.archive_root;
+    if (spec.window) input.window = whole_seconds(*spec.window);
+    q.inputs = select_inputs(input);
+    // Waiting for a stream an operator will never type is worse than saying so.
+    for (const auto& source : q.inputs.sources) {
+        if (source.is_stdin() && ::isatty(STDIN_FILENO) == 1)
+            throw UsageError(
+                "no input: give flow files or directories, -w DIR, or a flow-tools stream on "
+                "standard input");
+    }
+
+    q.filter = std::make_unique<FlowFilter>(std::move(spec));
+    q.scan.threads = text.threads;
+    q.scan.progress = draw_progress(OutputTiming::after_scan);
+    q.zone = text.utc ? TimeZoneStyle::utc : TimeZoneStyle::local;
+    return q;
+}
+
+RecordSelector Query::selector() const {
+    const FlowFilter* f = filter.get();
+    if (accounts.empty()) {
+        if (f->accepts_everything()) return nullptr;
+        return [f](std::span<const flowfile::Record> in, std::vector<flowfile::Record>& out) {
+            f->select(in, out);
+        };
+    }
+    const ClientMap* map = &*clients;
+    const std::vector<std::string>* wanted = &accounts;
+    return [f, map, wanted](std::span<const flowfile::Record> in,
+                            std::vector<flowfile::Record>& out) {
+        const std::size_t before = out.size();
+        f->select(in, out);
+        // A flow between two clients belongs to both accounts, so both sides
+        // are looked up, each with the mapping valid when the flow started.
+        auto not_wanted = [&](const flowfile::Record& r) {
+            const std::int64_t t = flowfile::flow_times(r).start_ms / 1000;
+            for (std::uint32_t addr : {r.srcaddr, r.dstaddr}) {
+                const auto id = map->find(addr, t);
+                if (id && std::find(wanted->begin(), wanted->end(), id->account) != wanted->end())
+                    return false;
+            }
+            return true;
+        };
+        out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
+                                 not_wanted),
+                  out.end());
+    };
+}
+
+int report_scan_problems(std::string_view program, const InputSelection& inputs,
+                         const ScanReport& report) {
+    for (const auto& p : inputs.problems) std::cerr << program << ": " << p << '\n';
+    for (const auto& p : report.problems) std::cerr << program << ": " << p << '\n';
+    if (read_completeness(inputs, report).nothing_read)
+        std::cerr << program << ": no input could be read, so there is no answer\n";
+    return inputs.problems.empty() && report.problems.empty() ? 0 : 1;
+}
+
+}  // namespace flowquery

@@ -1,0 +1,97 @@
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capture/pdu_builder.hpp"
+#include "exporters/exporter_table.hpp"
+
+using capture::ExporterKey;
+using capture::ExporterTable;
+using capture::no_exporter;
+using flowkeep_test::ip;
+
+TEST_CASE("an exporter entry is created once per key", "[exporters]") {
+    ExporterTable t;
+    const ExporterKey a{ip(127, 0, 0, 2), ip(127, 0, 0, 1), 5, 9991};
+    const auto first = t.find_or_add(a, 100);
+    CHECK(first.created);
+    CHECK(first.id == 0);
+    const auto again = t.find_or_add(a, 200);
+    CHECK_FALSE(again.created);
+    CHECK(again.id == first.id);
+    CHECK(t.at(first.id).first_seen == 100);
+    CHECK(t.find(a) == first.id);
+
+    // Every part of the key makes a different exporter.
+    for (const ExporterKey& other : {ExporterKey{ip(127, 0, 0, 3), ip(127, 0, 0, 1), 5, 9991},
+                                     ExporterKey{ip(127, 0, 0, 2), ip(127, 0, 0, 9), 5, 9991},
+                                     ExporterKey{ip(127, 0, 0, 2), ip(127, 0, 0, 1), 1, 9991},
+                                     ExporterKey{ip(127, 0, 0, 2), ip(127, 0, 0, 1), 5, 2055}}) {
+        CHECK(t.find(other) == no_exporter);
+        CHECK(t.find_or_add(other, 300).created);
+    }
+    CHECK(t.size() == 5);
+}
+
+TEST_CASE("the table stops growing at its limit", "[exporters]") {
+    ExporterTable t(3);
+    for (std::uint32_t i = 1; i <= 3; ++i)
+        CHECK(t.find_or_add({ip(10, 0, 0, i), 0, 5, 9991}, 0).created);
+    CHECK(t.full());
+    const auto refused = t.find_or_add({ip(10, 0, 0, 4), 0, 5, 9991}, 0);
+    CHECK(refused.id == no_exporter);
+    CHECK_FALSE(refused.created);
+    CHECK(t.size() == 3);
+    CHECK(t.find_or_add({ip(10, 0, 0, 2), 0, 5, 9991}, 0).id == 1);
+}
+
+TEST_CASE("entries stay where they are while the table grows", "[exporters]") {
+    ExporterTable t(10000);
+    const capture::Exporter* first = &t.at(t.find_or_add({1, 1, 5, 1}, 0).id);
+    for (std::uint32_t i = 2; i < 5000; ++i) t.find_or_add({i, 1, 5, 1}, 0);
+    CHECK(&t.at(0) == first);
+    for (std::uint32_t i = 1; i < 5000; ++i) CHECK(t.find({i, 1, 5, 1}) == i - 1);
+}
+
+TEST_CASE("STAT lines: one per exporter, newest first, flow-capture's format", "[exporters]") {
+    ExporterTable t;
+    std::vector<std::string> lines;
+    auto sink = [&](const std::string& l) { lines.push_back(l); };
+
+    t.log_stat_lines(1255687500, 1255687410, sink);
+    CHECK(lines.empty());  // nothing while no exporter is known
+
+    const auto a = t.find_or_add({ip(127, 0, 0, 2), ip(127, 0, 0, 1), 5, 9991}, 1255687444).id;
+    const auto b = t.find_or_add({ip(127, 0, 0, 3), ip(127, 0, 0, 1), 5, 9991}, 1255687444).id;
+    t.at(a).counters.pkts = 1;
+    t.at(a).counters.flows = 3;
+    t.at(b).counters.pkts = 1;
+    t.at(b).counters.flows = 2;
+    t.log_stat_lines(1255687500, 1255687410, sink);
+    // flow-capture.md §9's example.
+    CHECK(lines == std::vector<std::string>{
+                       "STAT: now=1255687500 startup=1255687410 src_ip=127.0.0.3 dst_ip=127.0.0.1 "
+                       "d_ver=5 pkts=1 flows=2 lost=0 reset=0 filter_drops=0",
+                       "STAT: now=1255687500 startup=1255687410 src_ip=127.0.0.2 dst_ip=127.0.0.1 "
+                       "d_ver=5 pkts=1 flows=3 lost=0 reset=0 filter_drops=0",
+                   });
+
+    t.count_filter_drops(a, 5);
+    t.at(a).counters.lost = 7;
+    t.at(a).counters.reset = 1;
+    CHECK(capture::stat_line(t.at(a), 1, 0) ==
+          "STAT: now=1 startup=0 src_ip=127.0.0.2 dst_ip=127.0.0.1 d_ver=5 pkts=1 flows=3 lost=7 "
+          "reset=1 filter_drops=5");
+    CHECK(capture::new_exporter_line(t.at(b)) ==
+          "New exporter: time=1255687444 src_ip=127.0.0.3 dst_ip=127.0.0.1 d_version=5");
+}
+
+TEST_CASE("the key hash tells apart keys that differ in any field", "[exporters]") {
+    const capture::ExporterKeyHash hash;
+    const ExporterKey k{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 5, 9991};
+    CHECK(hash(k) != hash(ExporterKey{ip(10, 0, 0, 2), ip(10, 0, 0, 1), 5, 9991}));
+    CHECK(hash(k) != hash(ExporterKey{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 1, 9991}));
+    CHECK(hash(k) != hash(ExporterKey{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 5, 9992}));
+}

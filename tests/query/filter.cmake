@@ -1,9 +1,0 @@
-query_test(query_filter_tests
-  filter/test_time_spec.cpp
-  filter/test_service_names.cpp
-  filter/test_address_set.cpp
-  filter/test_port_set.cpp
-  filter/test_protocol_set.cpp
-  filter/test_flow_filter.cpp
-  filter/test_filter_options.cpp
-)
