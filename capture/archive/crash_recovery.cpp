@@ -37,7 +37,8 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
     result.tmp_path = tmp.string();
     const fs::path final_path = tmp.parent_path() / name.closed().str();
     // Dot-named while incomplete: no tool takes it for a flow file.
-    const fs::path staging = tmp.parent_path() / ("." + name.closed().str() + ".recovering");
+    const fs::path staging =
+        tmp.parent_path() / std::string(".").append(name.closed().str()).append(".recovering");
     if (fs::exists(final_path)) {
         result.problem = final_path.string() + " already exists; leftover kept";
         return result;

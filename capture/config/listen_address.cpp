@@ -60,7 +60,7 @@ std::string IpAddress::str() const {
     }
     inet_ntop(AF_INET6, bytes_.data(), text, sizeof text);
     std::string s = text;
-    if (scope_id_ != 0) s += "%" + std::to_string(scope_id_);
+    if (scope_id_ != 0) s.append("%").append(std::to_string(scope_id_));
     return s;
 }
 

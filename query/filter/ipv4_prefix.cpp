@@ -34,7 +34,7 @@ std::optional<std::uint32_t> parse_dotted_quad(std::string_view s) {
 
 Ipv4Prefix parse_ipv4_prefix(std::string_view text, std::string_view where) {
     auto fail = [&](const std::string& what) { return UsageError(std::string(where) + what); };
-    const std::string quoted = "'" + std::string(text) + "'";
+    const std::string quoted = std::string("'").append(text).append("'");
     const auto slash = text.find('/');
     const auto address = parse_dotted_quad(text.substr(0, slash));
     if (!address) throw fail("bad address " + quoted);

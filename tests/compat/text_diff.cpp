@@ -26,7 +26,7 @@ std::string hex_byte(std::uint8_t b) {
 }
 
 std::string quoted(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
+    return std::string("\"").append(s).append("\"");
 }
 
 // Index of the first differing line, or lines.size() of the shorter text when

@@ -328,7 +328,8 @@ TEST_CASE("expiry: the scan stops 50 directories deep and orders equal times by 
 TEST_CASE("expiry: the two rules on their own", "[archive][expiry]") {
     std::vector<ExpiryEntry> list;
     for (std::uint32_t i = 0; i < 5; ++i)
-        list.push_back({"f" + std::to_string(i), 100 * (i + 1), 1000 + i});  // 100..500 bytes
+        list.push_back({std::string("f").append(std::to_string(i)), 100 * (i + 1),
+                        1000 + i});  // 100..500 bytes
 
     CHECK(plan_expiry(list, {}).removals.empty());                // no limits
     CHECK(plan_expiry(list, {.max_files = 5}).removals.empty());  // at the limit

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "filter/address_set.hpp"
+#include "flowfile/ipv4_text.hpp"
 #include "tools/usage_error.hpp"
 
 using flowquery::AddressSet;
@@ -94,9 +95,7 @@ TEST_CASE("many ranges: the binary search agrees with a plain scan") {
     for (unsigned i = 0; i < 4096; i += 7) {
         const std::uint32_t first = ip(10, 0, 0, 0) + i * 16;
         blocks.emplace_back(first, first + 15);
-        list += (list.empty() ? "" : ",") + std::to_string(first >> 24) + "." +
-                std::to_string(first >> 16 & 255) + "." + std::to_string(first >> 8 & 255) + "." +
-                std::to_string(first & 255) + "/28";
+        list.append(list.empty() ? "" : ",").append(flowfile::ipv4_text(first)).append("/28");
     }
     list += ",192.0.2.77,0.0.0.0,255.255.255.255";
     blocks.emplace_back(ip(192, 0, 2, 77), ip(192, 0, 2, 77));

@@ -117,7 +117,7 @@ TEST_CASE("address lists are an OR, with one range or many") {
 
     std::string many;
     for (unsigned i = 1; i < 40; i += 3)
-        many += (many.empty() ? "" : ",") + std::string("10.0.0.") + std::to_string(i);
+        many.append(many.empty() ? "" : ",").append("10.0.0.").append(std::to_string(i));
     spec.src_ip = AddressSet::parse(many, "--src-ip");
     std::vector<Record> expected;
     for (unsigned i = 1; i < 40; i += 3) expected.push_back(in[i]);

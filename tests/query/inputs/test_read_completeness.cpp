@@ -9,7 +9,8 @@ namespace {
 
 InputSelection sources(std::size_t n) {
     InputSelection s;
-    for (std::size_t i = 0; i < n; ++i) s.sources.push_back({"f" + std::to_string(i)});
+    for (std::size_t i = 0; i < n; ++i)
+        s.sources.push_back({std::string("f").append(std::to_string(i))});
     return s;
 }
 
