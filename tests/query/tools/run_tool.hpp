@@ -44,7 +44,7 @@ inline ToolRun run_shell(const std::string& command) {
 }
 
 inline std::string shell_arg(const std::filesystem::path& p) {
-    return "'" + p.string() + "'";
+    return std::string("'").append(p.string()).append("'");
 }
 
 }  // namespace flowkeep_test

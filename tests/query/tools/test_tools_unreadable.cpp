@@ -135,7 +135,8 @@ TEST_CASE("a missing file exits 1, as the man page says, and the others are stil
 
 TEST_CASE("some inputs unreadable: the answer from the rest says it is incomplete") {
     const std::string missing = "/nonexistent/ft-v05.2009-10-15.153110+0000";
-    const std::string both = " " + shell_arg(good_file) + " " + missing;
+    const std::string both =
+        std::string(" ").append(shell_arg(good_file)).append(" ").append(missing);
     const std::string note = "# incomplete: 1 input damaged or unreadable, see stderr\n";
 
     SECTION("the aligned table ends with the note") {
