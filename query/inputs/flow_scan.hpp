@@ -28,7 +28,7 @@ struct ScanOptions {
 };
 
 struct ScanReport {
-    std::uint64_t files_read = 0;      // opened, whatever happened then
+    std::uint64_t files_read = 0;      // inputs tried, opened or not
     std::uint64_t flows_read = 0;      // records decoded
     std::uint64_t flows_selected = 0;  // handed to the consumer
     // One line per file that could not be opened or read to its end

@@ -11,7 +11,8 @@ namespace flowquery {
 
 // The progress line of a long query: "37/96 files, 3.9 M flows, 19.2 M flows/s".
 // Workers count; whichever thread calls maybe_print() prints at most four
-// times a second.  Disabled, it costs two relaxed atomic adds per file.
+// times a second.  Disabled, it costs a relaxed atomic add per file and one
+// per batch of flows.
 // Enabled, it also erases the line when SIGINT or SIGTERM ends the tool
 // (Ctrl-C must not leave a stale line behind): a handler erases it and
 // raises the signal again with its default action.
