@@ -14,6 +14,7 @@
 
 #include "archive/archiver.hpp"
 #include "archive/crash_recovery.hpp"
+#include "decode/pdu_bytes.hpp"
 #include "decode/pdu_decoder.hpp"
 #include "decode/pdu_family.hpp"
 #include "pid_file.hpp"
@@ -22,6 +23,7 @@
 #include "receive/udp_receiver.hpp"
 #include "start_checks.hpp"
 #include "stat_schedule.hpp"
+#include "status/status_file.hpp"
 
 namespace capture {
 
@@ -110,10 +112,8 @@ class ReceivingThread {
                 // exporter's next sequence number also shows it as lost
                 // flows in the file header.
                 counters_.queue_dropped_datagrams.fetch_add(1, std::memory_order_relaxed);
-                if (d.bytes.size() >= 4)
-                    counters_.queue_dropped_flows.fetch_add(
-                        static_cast<std::uint64_t>(d.bytes[2]) << 8 | d.bytes[3],
-                        std::memory_order_relaxed);
+                counters_.queue_dropped_flows.fetch_add(pdu::announced_count(d.bytes),
+                                                        std::memory_order_relaxed);
                 drops_.dropped(std::chrono::steady_clock::now());
                 return;
             }
@@ -136,10 +136,8 @@ class ReceivingThread {
             counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
         if (r.reason == RejectReason::exporter_limit) {
             counters_.exporter_limit_datagrams.fetch_add(1, std::memory_order_relaxed);
-            if (d.bytes.size() >= 4)
-                counters_.exporter_limit_flows.fetch_add(
-                    static_cast<std::uint64_t>(d.bytes[2]) << 8 | d.bytes[3],
-                    std::memory_order_relaxed);
+            counters_.exporter_limit_flows.fetch_add(pdu::announced_count(d.bytes),
+                                                     std::memory_order_relaxed);
         }
         counters_.exporters.store(decoder_.exporters().size(), std::memory_order_relaxed);
         if (batch_->records.size() + max_records_per_pdu > queue_.records_per_batch()) hand_over();
@@ -180,36 +178,40 @@ class ReceivingThread {
     std::chrono::steady_clock::time_point kernel_drops_logged_at_{};
 };
 
+// What the status file shows now.
+CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64_t startup) {
+    return {.pid = ::getpid(),
+            .updated = std::time(nullptr),
+            .started = startup,
+            .last_datagram = c.last_datagram_time.load(),
+            .last_flow = c.last_flow_time.load(),
+            .current_file = a.current_file(),
+            .datagrams = c.datagrams.load(),
+            .flows = c.flows.load(),
+            .corrupt_packets = c.corrupt_packets.load(),
+            .unsupported_datagrams = c.unsupported_datagrams.load(),
+            .queue_dropped_datagrams = c.queue_dropped_datagrams.load(),
+            .queue_dropped_flows = c.queue_dropped_flows.load(),
+            .kernel_drops = c.kernel_drops.load(),
+            .files_finished = a.files_finished(),
+            .write_errors = a.write_errors(),
+            .catch_up_episodes = c.catch_up_episodes.load(),
+            .exporters = c.exporters.load(),
+            .exporter_limit_datagrams = c.exporter_limit_datagrams.load(),
+            .exporter_limit_flows = c.exporter_limit_flows.load(),
+            .flows_removed_with_open_file = a.flows_removed_with_open_file(),
+            .renames_pending = a.renames_pending(),
+            .disk_blocked = a.blocked(),
+            .last_error = a.last_error()};
+}
+
+// Written beside and renamed over, so a reader never sees half a file.
 // Returns false when the file could not be written.
-bool write_status_file(const std::string& path, const CaptureCounters& c, const Archiver& a,
-                       std::int64_t startup) {
-    if (path.empty()) return true;
+bool write_status_file(const std::string& path, const CaptureStatus& status) {
     const std::string staging = path + ".new";
     {
         std::ofstream out(staging, std::ios::trunc);
-        out << "pid=" << ::getpid() << '\n'
-            << "updated=" << std::time(nullptr) << '\n'
-            << "started=" << startup << '\n'
-            << "last_datagram=" << c.last_datagram_time.load() << '\n'
-            << "last_flow=" << c.last_flow_time.load() << '\n'
-            << "current_file=" << a.current_file() << '\n'
-            << "datagrams=" << c.datagrams.load() << '\n'
-            << "flows=" << c.flows.load() << '\n'
-            << "corrupt_packets=" << c.corrupt_packets.load() << '\n'
-            << "unsupported_datagrams=" << c.unsupported_datagrams.load() << '\n'
-            << "queue_dropped_datagrams=" << c.queue_dropped_datagrams.load() << '\n'
-            << "queue_dropped_flows=" << c.queue_dropped_flows.load() << '\n'
-            << "kernel_drops=" << c.kernel_drops.load() << '\n'
-            << "files_finished=" << a.files_finished() << '\n'
-            << "write_errors=" << a.write_errors() << '\n'
-            << "catch_up_episodes=" << c.catch_up_episodes.load() << '\n'
-            << "exporters=" << c.exporters.load() << '\n'
-            << "exporter_limit_datagrams=" << c.exporter_limit_datagrams.load() << '\n'
-            << "exporter_limit_flows=" << c.exporter_limit_flows.load() << '\n'
-            << "flows_removed_with_open_file=" << a.flows_removed_with_open_file() << '\n'
-            << "renames_pending=" << a.renames_pending() << '\n'
-            << "disk_blocked=" << (a.blocked() ? 1 : 0) << '\n'
-            << "last_error=" << a.last_error() << '\n';
+        out << render_capture_status(status);
         out.close();
         if (!out) return false;
     }
@@ -217,6 +219,240 @@ bool write_status_file(const std::string& path, const CaptureCounters& c, const 
     ::chmod(staging.c_str(), 0644);
     return std::rename(staging.c_str(), path.c_str()) == 0;
 }
+
+// A path given relative is relative to where flow-capture was started.
+std::string anchored_to_start_dir(const std::string& path) {
+    if (path.empty() || path.front() == '/') return path;
+    char cwd[4096];
+    if (!::getcwd(cwd, sizeof cwd)) return path;
+    return std::string(cwd) + "/" + path;
+}
+
+ArchiverSettings archiver_settings(const CaptureOptions& o) {
+    ArchiverSettings settings;
+    settings.work_dir = ".";
+    settings.nesting = o.nesting;
+    settings.export_version = o.export_version;
+    settings.byte_order = o.byte_order;
+    settings.compression_level = o.compression_level;
+    if (o.fast && o.compression_level != 0)
+        settings.engine = flowfile::CompressionEngine::igzip;  // main checked it is built in
+    settings.comment = o.comment;
+    settings.hostname = local_hostname();
+    settings.rotations = o.rotations;
+    settings.flush_interval = o.flush_interval;
+    settings.expiry = {.max_files = o.expire_count, .max_bytes = o.expire_size};
+    settings.expiry_dry_run = o.debug_level != 0;
+    settings.post_rotate_program = o.post_rotate_program.value_or("");
+    return settings;
+}
+
+// Returns why the port cannot be had, empty when `rx` holds the socket.
+std::string bind_socket(const CaptureOptions& o, std::optional<UdpReceiver>& rx,
+                        const LogSink& log) {
+    try {
+        rx.emplace(o.listen.bind_address().str(), o.listen.port, o.receive_buffer);
+    } catch (const std::system_error& e) {
+        return e.what();
+    }
+    log("setsockopt(size=" + std::to_string(o.receive_buffer) + ")");
+    // Linux reports twice the usable size; less than asked means rmem_max capped it.
+    if (rx->buffer_bytes() / 2 < o.receive_buffer)
+        log("receive buffer capped at " + std::to_string(rx->buffer_bytes() / 2) +
+            " bytes by net.core.rmem_max; raise it to avoid kernel drops under load");
+    return {};
+}
+
+// After the bind: a second capture on the same port stops there, before it
+// could touch the files of the running one.  Returns why not, or empty.
+std::string claim_pid_file(const CaptureOptions& o, std::uint16_t port,
+                           std::optional<PidFile>& pid_file) {
+    if (o.foreground || !o.pid_file) return {};
+    try {
+        pid_file.emplace(*o.pid_file, port);
+    } catch (const std::system_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+// Everything that needed root is done: from here on, the files are written
+// as --user.  Returns why not, or empty.
+std::string become_user(const std::optional<UserSwitch>& user, const LogSink& log) {
+    if (!user) return {};
+    try {
+        switch_user(*user);
+    } catch (const PrivilegeError& e) {
+        return e.what();
+    }
+    log("running as user " + user->name + " (uid " + std::to_string(user->uid) + ", gid " +
+        std::to_string(user->gid) + ")");
+    return {};
+}
+
+DecoderSettings decoder_settings(const CaptureOptions& o) {
+    DecoderSettings settings;
+    settings.stored_version = o.export_version;
+    if (const auto exporter = o.listen.required_exporter()) settings.remote_ip = exporter->ipv4();
+    return settings;
+}
+
+// The writing side: takes batches off the queue into the archiver until a
+// stop signal, and once a second follows the work directory and rewrites
+// the status file.
+class WritingLoop {
+  public:
+    WritingLoop(const CaptureOptions& options, Archiver& archiver, BatchQueue& queue,
+                CaptureCounters& counters, std::string work_dir_path, std::int64_t startup,
+                LogSink log)
+        : options_(options),
+          archiver_(archiver),
+          queue_(queue),
+          counters_(counters),
+          work_dir_path_(std::move(work_dir_path)),
+          startup_(startup),
+          log_(std::move(log)) {}
+
+    // Until SIGTERM, SIGQUIT or SIGINT.
+    void run() {
+        while (stop_signal == 0) {
+            follow_backlog();
+            rotate_on_hup();
+            write_next_batch();
+            const double now = wall_now();
+            archiver_.tick(now);
+            if (now - last_status_ >= 1.0) {
+                follow_work_dir(now);
+                publish_status();
+                last_status_ = now;
+            }
+        }
+    }
+
+    // Once the receiving thread has ended: everything received so far goes
+    // into the last file.  Returns whether the archiver finished cleanly.
+    bool finish() {
+        write_what_is_left();
+        const bool finished = archiver_.shutdown(wall_now());
+        rewrite_status_file();
+        return finished;
+    }
+
+  private:
+    // Falling behind: trade some file size for speed rather than drop
+    // flows; back to -z once the queue has stayed empty for a while.
+    void follow_backlog() {
+        const std::size_t backlog = queue_.waiting();
+        if (backlog > queue_.capacity() / 4 && !archiver_.catching_up() &&
+            options_.compression_level != 0 && !options_.fast) {
+            archiver_.set_catching_up(true);
+            counters_.catch_up_episodes.fetch_add(1, std::memory_order_relaxed);
+            log_("writer behind (" + std::to_string(backlog) +
+                 " batches waiting): compressing at level 1 until it catches up");
+        }
+        if (backlog != 0) queue_empty_since_ = wall_now();
+        if (archiver_.catching_up() && wall_now() - queue_empty_since_ > catch_up_hold_seconds) {
+            archiver_.set_catching_up(false);
+            log_("writer caught up: compressing at the configured level again");
+        }
+    }
+
+    void rotate_on_hup() {
+        if (!hup_requested) return;
+        hup_requested = 0;
+        log_("SIGHUP");
+        archiver_.rotate(wall_now());
+    }
+
+    // A batch the archiver cannot take (disk blocked) stays pending and is
+    // offered again.
+    void write_next_batch() {
+        if (!pending_) pending_ = queue_.pop(std::chrono::milliseconds(200));
+        if (!pending_) return;
+        if (archiver_.accept(*pending_, wall_now()))
+            queue_.release(std::move(pending_));
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+
+    // What the queue still holds, with a few seconds for a blocked disk to
+    // come back.
+    void write_what_is_left() {
+        for (int attempts = 0; attempts < 50;) {
+            if (!pending_) pending_ = queue_.pop(std::chrono::milliseconds(0));
+            if (!pending_) break;
+            if (archiver_.accept(*pending_, wall_now())) {
+                queue_.release(std::move(pending_));
+            } else {
+                ++attempts;
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                archiver_.tick(wall_now());
+            }
+        }
+        if (pending_) log_("could not write the last flows before exit: the disk stays unwritable");
+    }
+
+    // Is "." still the work directory?  Removed: say so once and let the
+    // archiver retry (it holds the flows, then the queue drops and counts);
+    // back or replaced by a new one: move into it.
+    void follow_work_dir(double now) {
+        struct stat here {
+        }, there{};
+        const bool here_alive = ::stat(".", &here) == 0 && here.st_nlink > 0;
+        const bool there_exists =
+            ::stat(work_dir_path_.c_str(), &there) == 0 && S_ISDIR(there.st_mode);
+        if (here_alive && there_exists && here.st_dev == there.st_dev &&
+            here.st_ino == there.st_ino)
+            return;
+        if (!there_exists) {
+            if (!work_dir_gone_)
+                log_("work directory " + work_dir_path_ +
+                     " is gone: holding flows until it is created again");
+            work_dir_gone_ = true;
+            return;
+        }
+        // A new directory under the name: finish the open file where it is
+        // (when the old directory still exists), then write into the new one.
+        if (here_alive) archiver_.rotate(now);
+        if (::chdir(work_dir_path_.c_str()) != 0) {
+            if (!work_dir_gone_)
+                log_("chdir(" + work_dir_path_ + "): " + std::strerror(errno) + "; retrying");
+            work_dir_gone_ = true;
+            return;
+        }
+        log_("work directory " + work_dir_path_ + (work_dir_gone_ ? " is back" : " was replaced") +
+             ": writing into it");
+        work_dir_gone_ = false;
+        archiver_.start_expiry();
+    }
+
+    // Says so once when the status file cannot be written, not every second.
+    void publish_status() {
+        const bool written = rewrite_status_file();
+        if (!written && status_file_ok_)
+            log_("cannot write status file " + options_.status_file + ": " + std::strerror(errno));
+        status_file_ok_ = written;
+    }
+
+    // True without --status-file.
+    bool rewrite_status_file() {
+        if (options_.status_file.empty()) return true;
+        return write_status_file(options_.status_file, status_now(counters_, archiver_, startup_));
+    }
+
+    const CaptureOptions& options_;
+    Archiver& archiver_;
+    BatchQueue& queue_;
+    CaptureCounters& counters_;
+    const std::string work_dir_path_;
+    const std::int64_t startup_;
+    const LogSink log_;
+    std::unique_ptr<FlowBatch> pending_;
+    double last_status_ = 0;
+    bool status_file_ok_ = true;
+    double queue_empty_since_ = wall_now();
+    bool work_dir_gone_ = false;
+};
 
 }  // namespace
 
@@ -250,73 +486,22 @@ int CaptureService::run() {
         return 1;
     };
 
-    // A status file given relative is relative to where we were started.
-    if (!options_.status_file.empty() && options_.status_file.front() != '/') {
-        char cwd[4096];
-        if (::getcwd(cwd, sizeof cwd))
-            options_.status_file = std::string(cwd) + "/" + options_.status_file;
-    }
+    options_.status_file = anchored_to_start_dir(options_.status_file);
     // Where the work directory is, to find it again if it is removed and
     // created anew (or replaced) while we run inside it.
-    std::string work_dir_path = options_.work_dir;
-    if (work_dir_path.front() != '/') {
-        char cwd[4096];
-        if (::getcwd(cwd, sizeof cwd)) work_dir_path = std::string(cwd) + "/" + work_dir_path;
-    }
+    std::string work_dir_path = anchored_to_start_dir(options_.work_dir);
     if (::chdir(options_.work_dir.c_str()) != 0)
         return start_failed("chdir(" + options_.work_dir + "): " + std::strerror(errno));
-
-    ArchiverSettings settings;
-    settings.work_dir = ".";
-    settings.nesting = options_.nesting;
-    settings.export_version = options_.export_version;
-    settings.byte_order = options_.byte_order;
-    settings.compression_level = options_.compression_level;
-    if (options_.fast && options_.compression_level != 0)
-        settings.engine = flowfile::CompressionEngine::igzip;  // main checked it is built in
-    settings.comment = options_.comment;
-    settings.hostname = local_hostname();
-    settings.rotations = options_.rotations;
-    settings.flush_interval = options_.flush_interval;
-    settings.expiry = {.max_files = options_.expire_count, .max_bytes = options_.expire_size};
-    settings.expiry_dry_run = options_.debug_level != 0;
-    settings.post_rotate_program = options_.post_rotate_program.value_or("");
-    Archiver archiver(settings, log);
-
+    Archiver archiver(archiver_settings(options_), log);
     std::optional<UdpReceiver> rx;
-    try {
-        rx.emplace(options_.listen.bind_address().str(), options_.listen.port,
-                   options_.receive_buffer);
-    } catch (const std::system_error& e) {
-        return start_failed(e.what());
-    }
-    log("setsockopt(size=" + std::to_string(options_.receive_buffer) + ")");
-    // Linux reports twice the usable size; less than asked means rmem_max capped it.
-    if (rx->buffer_bytes() / 2 < options_.receive_buffer)
-        log("receive buffer capped at " + std::to_string(rx->buffer_bytes() / 2) +
-            " bytes by net.core.rmem_max; raise it to avoid kernel drops under load");
-
-    // After the bind: a second capture on the same port stops above, before
-    // it could touch the files of the running one.
+    if (const std::string problem = bind_socket(options_, rx, log); !problem.empty())
+        return start_failed(problem);
     std::optional<PidFile> pid_file;
-    if (!options_.foreground && options_.pid_file) {
-        try {
-            pid_file.emplace(*options_.pid_file, rx->port());
-        } catch (const std::system_error& e) {
-            return start_failed(e.what());
-        }
-    }
-    // Everything that needed root is done: from here on, the files are
-    // written as --user.
-    if (user_) {
-        try {
-            switch_user(*user_);
-        } catch (const PrivilegeError& e) {
-            return start_failed(e.what());
-        }
-        log("running as user " + user_->name + " (uid " + std::to_string(user_->uid) + ", gid " +
-            std::to_string(user_->gid) + ")");
-    }
+    if (const std::string problem = claim_pid_file(options_, rx->port(), pid_file);
+        !problem.empty())
+        return start_failed(problem);
+    if (const std::string problem = become_user(user_, log); !problem.empty())
+        return start_failed(problem);
     // main checked it before the start; checked again as the user the files
     // are written as, in case it changed in between.
     if (const std::string problem = work_dir_problem(
@@ -328,114 +513,18 @@ int CaptureService::run() {
     // Expiry scans after recovery, so it lists the recovered ft- files.
     archiver.start_expiry();
 
-    DecoderSettings decoder_settings;
-    decoder_settings.stored_version = options_.export_version;
-    if (const auto exporter = options_.listen.required_exporter())
-        decoder_settings.remote_ip = exporter->ipv4();
-
     BatchQueue queue(queue_batches, records_per_batch);
     std::atomic<bool> stop_receiving{false};
-    ReceivingThread receiving(*rx, queue, decoder_settings, options_.stat_interval, startup, log,
-                              counters_);
+    ReceivingThread receiving(*rx, queue, decoder_settings(options_), options_.stat_interval,
+                              startup, log, counters_);
     std::thread receiver([&] { receiving.run(stop_receiving); });
+    WritingLoop writing(options_, archiver, queue, counters_, std::move(work_dir_path), startup,
+                        log);
+    writing.run();
 
-    std::unique_ptr<FlowBatch> pending;
-    double last_status = 0;
-    bool status_file_ok = true;
-    double queue_empty_since = wall_now();
-    bool work_dir_gone = false;
-    // Is "." still the work directory?  Removed: say so once and let the
-    // archiver retry (it holds the flows, then the queue drops and counts);
-    // back or replaced by a new one: move into it.
-    auto follow_work_dir = [&](double now) {
-        struct stat here {
-        }, there{};
-        const bool here_alive = ::stat(".", &here) == 0 && here.st_nlink > 0;
-        const bool there_exists =
-            ::stat(work_dir_path.c_str(), &there) == 0 && S_ISDIR(there.st_mode);
-        if (here_alive && there_exists && here.st_dev == there.st_dev &&
-            here.st_ino == there.st_ino)
-            return;
-        if (!there_exists) {
-            if (!work_dir_gone)
-                log("work directory " + work_dir_path +
-                    " is gone: holding flows until it is created again");
-            work_dir_gone = true;
-            return;
-        }
-        // A new directory under the name: finish the open file where it is
-        // (when the old directory still exists), then write into the new one.
-        if (here_alive) archiver.rotate(now);
-        if (::chdir(work_dir_path.c_str()) != 0) {
-            if (!work_dir_gone)
-                log("chdir(" + work_dir_path + "): " + std::strerror(errno) + "; retrying");
-            work_dir_gone = true;
-            return;
-        }
-        log("work directory " + work_dir_path + (work_dir_gone ? " is back" : " was replaced") +
-            ": writing into it");
-        work_dir_gone = false;
-        archiver.start_expiry();
-    };
-    while (stop_signal == 0) {
-        // Falling behind: trade some file size for speed rather than drop
-        // flows; back to -z once the queue has stayed empty for a while.
-        const std::size_t backlog = queue.waiting();
-        if (backlog > queue.capacity() / 4 && !archiver.catching_up() &&
-            options_.compression_level != 0 && !options_.fast) {
-            archiver.set_catching_up(true);
-            counters_.catch_up_episodes.fetch_add(1, std::memory_order_relaxed);
-            log("writer behind (" + std::to_string(backlog) +
-                " batches waiting): compressing at level 1 until it catches up");
-        }
-        if (backlog != 0) queue_empty_since = wall_now();
-        if (archiver.catching_up() && wall_now() - queue_empty_since > catch_up_hold_seconds) {
-            archiver.set_catching_up(false);
-            log("writer caught up: compressing at the configured level again");
-        }
-        if (hup_requested) {
-            hup_requested = 0;
-            log("SIGHUP");
-            archiver.rotate(wall_now());
-        }
-        if (!pending) pending = queue.pop(std::chrono::milliseconds(200));
-        if (pending) {
-            if (archiver.accept(*pending, wall_now()))
-                queue.release(std::move(pending));
-            else
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        const double now = wall_now();
-        archiver.tick(now);
-        if (now - last_status >= 1.0) {
-            follow_work_dir(now);
-            const bool written =
-                write_status_file(options_.status_file, counters_, archiver, startup);
-            if (!written && status_file_ok)
-                log("cannot write status file " + options_.status_file + ": " +
-                    std::strerror(errno));
-            status_file_ok = written;
-            last_status = now;
-        }
-    }
-
-    // Finish: everything received so far goes into the last file.
     stop_receiving = true;
     receiver.join();
-    for (int attempts = 0; attempts < 50;) {
-        if (!pending) pending = queue.pop(std::chrono::milliseconds(0));
-        if (!pending) break;
-        if (archiver.accept(*pending, wall_now())) {
-            queue.release(std::move(pending));
-        } else {
-            ++attempts;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            archiver.tick(wall_now());
-        }
-    }
-    if (pending) log("could not write the last flows before exit: the disk stays unwritable");
-    const bool finished = archiver.shutdown(wall_now());
-    write_status_file(options_.status_file, counters_, archiver, startup);
+    const bool finished = writing.finish();
     pid_file.reset();
     log(signal_name(stop_signal));
     return finished ? 0 : 1;

@@ -2,7 +2,8 @@
 
 // Reading the fixed-layout NetFlow PDUs (v1, v5, v6, v7) straight from the
 // datagram: network byte order, offsets of netflow-pdus.md §2 and §3.  Used by
-// the decode_v*.cpp families only.
+// the decode_v*.cpp families, and by the receiving thread for what a datagram
+// it cannot decode announced.
 
 #include <cstdint>
 #include <span>
@@ -29,6 +30,12 @@ inline constexpr std::size_t count_offset = 2;
 inline constexpr std::size_t sequence_offset = 16;
 inline constexpr std::size_t engine_type_offset = 20;
 inline constexpr std::size_t engine_id_offset = 21;
+
+// The record count the header announces, whatever the version; 0 when the
+// datagram is too short to hold one.
+inline std::uint16_t announced_count(std::span<const std::uint8_t> pdu) {
+    return pdu.size() >= count_offset + 2 ? be16(pdu.data() + count_offset) : 0;
+}
 
 // The header fields copied into every record of a PDU (§5.1); they sit at the
 // same offsets in all versions.

@@ -2,49 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
-#include <functional>
-#include <map>
 #include <stdexcept>
 #include <vector>
+
+#include "key_value_lines.hpp"
 
 namespace capture {
 
 namespace {
-
-// key=value lines; a later line with the same key wins.
-std::map<std::string, std::string, std::less<>> key_values(std::string_view text) {
-    std::map<std::string, std::string, std::less<>> out;
-    std::size_t line_number = 0;
-    while (!text.empty()) {
-        const std::size_t end = std::min(text.find('\n'), text.size());
-        std::string_view line = text.substr(0, end);
-        text.remove_prefix(std::min(end + 1, text.size()));
-        ++line_number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) continue;
-        const std::size_t eq = line.find('=');
-        if (eq == std::string_view::npos || eq == 0)
-            throw std::runtime_error("line " + std::to_string(line_number) + " is not key=value");
-        out.insert_or_assign(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
-    }
-    return out;
-}
-
-template <typename Number>
-Number number_of(const std::map<std::string, std::string, std::less<>>& kv, std::string_view key,
-                 bool required) {
-    const auto it = kv.find(key);
-    if (it == kv.end()) {
-        if (required) throw std::runtime_error("no " + std::string(key) + "= line");
-        return 0;
-    }
-    Number value{};
-    const std::string& text = it->second;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || ptr != text.data() + text.size())
-        throw std::runtime_error(std::string(key) + "=" + text + " is not a number");
-    return value;
-}
 
 // The text part of the line must stay one line and must not contain the
 // perfdata separator; file names and error messages come from outside.
@@ -61,29 +26,6 @@ std::string seconds_text(std::int64_t s) {
 }
 
 }  // namespace
-
-CaptureStatus parse_capture_status(std::string_view text) {
-    const auto kv = key_values(text);
-    CaptureStatus s;
-    s.pid = number_of<std::int64_t>(kv, "pid", true);
-    s.updated = number_of<std::int64_t>(kv, "updated", true);
-    s.started = number_of<std::int64_t>(kv, "started", true);
-    s.last_flow = number_of<std::int64_t>(kv, "last_flow", true);
-    s.flows = number_of<std::uint64_t>(kv, "flows", true);
-    s.last_datagram = number_of<std::int64_t>(kv, "last_datagram", false);
-    s.datagrams = number_of<std::uint64_t>(kv, "datagrams", false);
-    s.corrupt_packets = number_of<std::uint64_t>(kv, "corrupt_packets", false);
-    s.unsupported_datagrams = number_of<std::uint64_t>(kv, "unsupported_datagrams", false);
-    s.queue_dropped_datagrams = number_of<std::uint64_t>(kv, "queue_dropped_datagrams", false);
-    s.queue_dropped_flows = number_of<std::uint64_t>(kv, "queue_dropped_flows", false);
-    s.kernel_drops = number_of<std::uint64_t>(kv, "kernel_drops", false);
-    s.files_finished = number_of<std::uint64_t>(kv, "files_finished", false);
-    s.write_errors = number_of<std::uint64_t>(kv, "write_errors", false);
-    s.disk_blocked = number_of<std::uint64_t>(kv, "disk_blocked", false) != 0;
-    if (const auto it = kv.find("current_file"); it != kv.end()) s.current_file = it->second;
-    if (const auto it = kv.find("last_error"); it != kv.end()) s.last_error = it->second;
-    return s;
-}
 
 std::string_view state_name(CheckState state) {
     switch (state) {
@@ -114,12 +56,12 @@ std::string format_drop_mark(const DropMark& m) {
 
 std::optional<DropMark> parse_drop_mark(std::string_view text) {
     try {
-        const auto kv = key_values(text);
+        const KeyValues lines = read_key_value_lines(text);
         return DropMark{
-            .pid = number_of<std::int64_t>(kv, "pid", true),
-            .started = number_of<std::int64_t>(kv, "started", true),
-            .queue_dropped_flows = number_of<std::uint64_t>(kv, "queue_dropped_flows", true),
-            .kernel_drops = number_of<std::uint64_t>(kv, "kernel_drops", true)};
+            .pid = number_at<std::int64_t>(lines, "pid", true),
+            .started = number_at<std::int64_t>(lines, "started", true),
+            .queue_dropped_flows = number_at<std::uint64_t>(lines, "queue_dropped_flows", true),
+            .kernel_drops = number_at<std::uint64_t>(lines, "kernel_drops", true)};
     } catch (const std::runtime_error&) {
         return std::nullopt;
     }

@@ -3,9 +3,9 @@
 // flow-capture-status: reads the key=value file flow-capture keeps with
 // --status-file and judges it the way Nagios-style monitoring and a cron job
 // want it: one line of text and an exit code (0 OK, 1 WARNING, 2 CRITICAL,
-// 3 UNKNOWN).  Parsing and judging are pure functions of the file's text, the
-// clock and whether the pid is alive, so every rule is unit-tested without a
-// daemon.
+// 3 UNKNOWN).  Parsing (status_file.hpp) and judging are pure functions of
+// the file's text, the clock and whether the pid is alive, so every rule is
+// unit-tested without a daemon.
 //
 // The rules, worst wins:
 //   CRITICAL  the status file is missing (no capture with --status-file runs);
@@ -26,34 +26,9 @@
 #include <string>
 #include <string_view>
 
+#include "status_file.hpp"
+
 namespace capture {
-
-// One status file, as written by CaptureService (capture_service.cpp).
-struct CaptureStatus {
-    std::int64_t pid = 0;
-    std::int64_t updated = 0;  // seconds since 1970 of the last rewrite
-    std::int64_t started = 0;
-    std::int64_t last_datagram = 0;  // 0 = none yet
-    std::int64_t last_flow = 0;      // 0 = none yet
-    std::string current_file;        // relative to -w, empty when none is open
-    std::uint64_t datagrams = 0;
-    std::uint64_t flows = 0;
-    std::uint64_t corrupt_packets = 0;
-    std::uint64_t unsupported_datagrams = 0;  // NetFlow v9, IPFIX: not corrupt
-    std::uint64_t queue_dropped_datagrams = 0;
-    std::uint64_t queue_dropped_flows = 0;
-    std::uint64_t kernel_drops = 0;  // datagrams
-    std::uint64_t files_finished = 0;
-    std::uint64_t write_errors = 0;
-    bool disk_blocked = false;
-    std::string last_error;
-};
-
-// Parses the status file's text.  Keys it does not know are skipped, so an
-// older check reads a newer daemon's file.  Throws std::runtime_error naming
-// the problem when pid, updated, started, last_flow or flows is missing or a
-// number is malformed.
-CaptureStatus parse_capture_status(std::string_view text);
 
 // Nagios plugin states; the value is the exit code.
 enum class CheckState { ok = 0, warning = 1, critical = 2, unknown = 3 };

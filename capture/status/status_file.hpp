@@ -1,0 +1,51 @@
+#pragma once
+
+// The --status-file: flow-capture rewrites it every second, flow-capture-status
+// judges it.  Both directions live here so that the key names and their
+// formats have one owner: one key=value line per field in a fixed order,
+// whole numbers in decimal, 1 or 0 for yes or no, text as it is.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace capture {
+
+struct CaptureStatus {
+    std::int64_t pid = 0;
+    std::int64_t updated = 0;  // seconds since 1970 of the last rewrite
+    std::int64_t started = 0;
+    std::int64_t last_datagram = 0;  // 0 = none yet
+    std::int64_t last_flow = 0;      // 0 = none yet
+    std::string current_file;        // relative to -w, empty when none is open
+    std::uint64_t datagrams = 0;
+    std::uint64_t flows = 0;
+    std::uint64_t corrupt_packets = 0;
+    std::uint64_t unsupported_datagrams = 0;  // NetFlow v9, IPFIX: not corrupt
+    std::uint64_t queue_dropped_datagrams = 0;
+    std::uint64_t queue_dropped_flows = 0;
+    std::uint64_t kernel_drops = 0;  // datagrams
+    std::uint64_t files_finished = 0;
+    std::uint64_t write_errors = 0;
+    std::uint64_t catch_up_episodes = 0;
+    std::uint64_t exporters = 0;
+    std::uint64_t exporter_limit_datagrams = 0;
+    std::uint64_t exporter_limit_flows = 0;
+    std::uint64_t flows_removed_with_open_file = 0;
+    std::uint64_t renames_pending = 0;
+    bool disk_blocked = false;
+    std::string last_error;
+
+    bool operator==(const CaptureStatus&) const = default;
+};
+
+// The file's text, as flow-capture writes it.
+std::string render_capture_status(const CaptureStatus& status);
+
+// Parses the status file's text.  Keys it does not know are skipped, so an
+// older check reads a newer daemon's file.  Throws std::runtime_error naming
+// the problem when pid, updated, started, last_flow or flows is missing or a
+// number the check judges is malformed.
+CaptureStatus parse_capture_status(std::string_view text);
+
+}  // namespace capture
