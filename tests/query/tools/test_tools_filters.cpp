@@ -45,7 +45,7 @@ std::string ports_of(const std::string& options) {
     std::string line;
     std::getline(lines, line);  // header
     while (std::getline(lines, line))
-        ports += (ports.empty() ? "" : " ") + line.substr(0, line.size() - 1);
+        ports.append(ports.empty() ? "" : " ").append(line, 0, line.size() - 1);
     return ports;
 }
 
