@@ -31,21 +31,4 @@ bool is_supported_export_version(std::uint16_t export_version) {
     return record_size(export_version).has_value();
 }
 
-std::uint64_t field_mask(std::uint16_t export_version) {
-    switch (export_version) {
-        case 1:
-            return 0x00FF31EFull;
-        case 5:
-            return 0x0FFF37EFull;
-        case 6:
-            return 0x7FFF37EFull;
-        case 7:
-            return 0x8FFF37EFull;
-        case 1005:
-            return 0xC0FFF37EFull;
-        default:
-            return 0;
-    }
-}
-
 }  // namespace flowfile

@@ -1,12 +1,13 @@
 #include "legacy_stat/legacy_stat_reports.hpp"
 
-#include <array>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <ostream>
 #include <string>
 
 #include "filter/service_names.hpp"
+#include "flowfile/export_fields.hpp"
 #include "legacy_stat/legacy_stat_summary.hpp"
 #include "legacy_stat/legacy_stat_table_text.hpp"
 #include "legacy_stat/legacy_stat_tables.hpp"
@@ -17,107 +18,7 @@ namespace flowquery {
 namespace {
 
 using flowfile::Record;
-
-constexpr std::array<std::string_view, legacy_stat_report_count> report_names = {
-    "Overall Summary",
-    "Average packet size distribution",
-    "Packets per flow distribution",
-    "Octets per flow distribution",
-    "Bandwidth per flow distribution",
-    "UDP/TCP destination port",
-    "UDP/TCP source port",
-    "UDP/TCP port",
-    "Destination IP",
-    "Source IP",
-    "Source/Destination IP",
-    "Source or Destination IP",
-    "IP protocol",
-    "octets for flow duration plot data",
-    "packets for flow duration plot data",
-    "short summary",
-    "IP Next Hop",
-    "Input interface",
-    "Output interface",
-    "Source AS",
-    "Destination AS",
-    "Source/Destination AS",
-    "IP ToS",
-    "Input/Output Interface",
-    "Source Prefix",
-    "Destination Prefix",
-    "Source/Destination Prefix",
-    "Exporter IP",
-    "Engine Id",
-    "Engine Type",
-    "Source Tag",
-    "Destination Tag",
-    "Source/Destination Tag",
-};
-
-// Field bits of flowfile::field_mask (query-tools.md §4.2).
-namespace field {
-constexpr std::uint64_t unix_secs = 0x1;
-constexpr std::uint64_t exaddr = 0x8;
-constexpr std::uint64_t dpkts = 0x20;
-constexpr std::uint64_t doctets = 0x40;
-constexpr std::uint64_t first = 0x80;
-constexpr std::uint64_t last = 0x100;
-constexpr std::uint64_t engine_type = 0x200;
-constexpr std::uint64_t engine_id = 0x400;
-constexpr std::uint64_t srcaddr = 0x1000;
-constexpr std::uint64_t dstaddr = 0x2000;
-constexpr std::uint64_t nexthop = 0x10000;
-constexpr std::uint64_t input = 0x20000;
-constexpr std::uint64_t output = 0x40000;
-constexpr std::uint64_t srcport = 0x80000;
-constexpr std::uint64_t dstport = 0x100000;
-constexpr std::uint64_t prot = 0x200000;
-constexpr std::uint64_t tos = 0x400000;
-constexpr std::uint64_t src_mask = 0x1000000;
-constexpr std::uint64_t dst_mask = 0x2000000;
-constexpr std::uint64_t src_as = 0x4000000;
-constexpr std::uint64_t dst_as = 0x8000000;
-constexpr std::uint64_t src_tag = 0x400000000;
-constexpr std::uint64_t dst_tag = 0x800000000;
-constexpr std::uint64_t counts = dpkts | doctets | first | last;
-}  // namespace field
-
-// The fields each report needs, as the original checks them before reading.
-constexpr std::array<std::uint64_t, legacy_stat_report_count> required_fields = {
-    field::counts | field::unix_secs,
-    field::counts,
-    field::counts,
-    field::counts,
-    0,
-    field::counts | field::prot | field::dstport,
-    field::counts | field::prot | field::srcport,
-    field::counts | field::prot | field::srcport | field::dstport,
-    field::counts | field::dstaddr,
-    field::counts | field::srcaddr,
-    field::counts | field::srcaddr | field::dstaddr,
-    field::counts | field::srcaddr | field::dstaddr,
-    field::counts | field::prot,
-    field::counts,
-    field::counts,
-    field::counts,
-    field::counts | field::nexthop,
-    field::counts | field::input,
-    field::counts | field::output,
-    field::counts | field::src_as,
-    field::counts | field::dst_as,
-    field::counts | field::src_as | field::dst_as,
-    field::counts | field::tos,
-    field::counts | field::input | field::output,
-    field::counts | field::srcaddr | field::src_mask,
-    field::counts | field::dstaddr | field::dst_mask,
-    field::counts | field::srcaddr | field::dstaddr | field::src_mask | field::dst_mask,
-    field::counts | field::exaddr,
-    field::counts | field::engine_id,
-    field::counts | field::engine_type,
-    field::counts | field::src_tag,
-    field::counts | field::dst_tag,
-    field::counts | field::src_tag | field::dst_tag,
-};
+namespace f = flowfile::export_field;
 
 StatCounters counters_of(const Record& r) {
     return StatCounters{1, r.doctets, r.dpkts, flowfile::flow_duration_ms(r)};
@@ -142,16 +43,20 @@ void for_each_record(flowfile::Reader& reader, Visit&& visit) {
     }
 }
 
+using KeyNames = std::function<std::string_view(std::uint32_t)>;
+
 struct Run {
     const LegacyStatOptions& o;
     flowfile::Reader& reader;
     std::ostream& out;
     std::ostream& err;
+    // Port and protocol names for -n; without -n they name nothing.
+    const KeyNames& services;
+    const KeyNames& protocols;
 
     // `add(record, table, total)` counts one flow.
     template <class Add>
-    void array_report(std::size_t keys, std::string_view title,
-                      const std::function<std::string_view(std::uint32_t)>& names, Add&& add) {
+    void array_report(std::size_t keys, std::string_view title, const KeyNames& names, Add&& add) {
         KeyArrayTable table(keys);
         StatCounters total;
         for_each_record(reader, [&](const Record& r) { add(r, table, total); });
@@ -170,6 +75,20 @@ struct Run {
             table.add(key(r), c);
         });
         write_hash_report(out, err, o, table, total, layout, title, title2);
+    }
+
+    // Report 11: both addresses of a flow count, but the flow only once in
+    // the total.
+    void either_address() {
+        FirstSeenTable table;
+        StatCounters total;
+        for_each_record(reader, [&](const Record& r) {
+            const StatCounters c = counters_of(r);
+            total.add(c);
+            table.add(TableKey{r.srcaddr}, c);
+            table.add(TableKey{r.dstaddr}, c);
+        });
+        write_hash_report(out, err, o, table, total, HashKeyLayout::address);
     }
 
     void overall_summary() {
@@ -248,159 +167,236 @@ auto one_key(Key key, bool ports_only = false) {
     };
 }
 
+constexpr std::uint64_t flow_counts = f::dpkts | f::doctets | f::first | f::last;
+
+using L = HashKeyLayout;
+
+// One flow-stat report, at the index of its format number: the name printed
+// in "# Name:", the fields the original checks a file for before reading any
+// record, and how the report counts and prints.
+struct Report {
+    std::string_view name;
+    std::uint64_t required_fields;
+    void (*run)(Run&);
+};
+
+constexpr Report reports[] = {
+    // -f 0
+    {"Overall Summary", flow_counts | f::unix_secs, [](Run& run) { run.overall_summary(); }},
+    // -f 1
+    {"Average packet size distribution", flow_counts, [](Run& run) { run.packet_sizes(); }},
+    // -f 2
+    {"Packets per flow distribution", flow_counts,
+     [](Run& run) {
+         run.hash_report(
+             L::number, [](const Record& r) { return TableKey{r.dpkts}; }, "Packets ");
+     }},
+    // -f 3
+    {"Octets per flow distribution", flow_counts,
+     [](Run& run) {
+         run.hash_report(
+             L::number, [](const Record& r) { return TableKey{r.doctets}; }, "Octets  ");
+     }},
+    // -f 4: the original checks no field for it.
+    {"Bandwidth per flow distribution", 0, [](Run& run) { run.out << "Not implemented.\n"; }},
+    // -f 5
+    {"UDP/TCP destination port", flow_counts | f::prot | f::dstport,
+     [](Run& run) {
+         run.array_report(65536, "port      ", run.services,
+                          one_key([](const Record& r) { return r.dstport; }, true));
+     }},
+    // -f 6
+    {"UDP/TCP source port", flow_counts | f::prot | f::srcport,
+     [](Run& run) {
+         run.array_report(65536, "port      ", run.services,
+                          one_key([](const Record& r) { return r.srcport; }, true));
+     }},
+    // -f 7
+    {"UDP/TCP port", flow_counts | f::prot | f::srcport | f::dstport,
+     [](Run& run) {
+         run.array_report(65536, "port      ", run.services,
+                          [](const Record& r, KeyArrayTable& table, StatCounters& total) {
+                              if (!tcp_or_udp(r)) return;
+                              const StatCounters c = counters_of(r);
+                              total.add(c);
+                              total.add(c);
+                              table.add(r.srcport, c);
+                              table.add(r.dstport, c);
+                          });
+     }},
+    // -f 8
+    {"Destination IP", flow_counts | f::dstaddr,
+     [](Run& run) {
+         run.hash_report(L::address, [](const Record& r) { return TableKey{r.dstaddr}; });
+     }},
+    // -f 9
+    {"Source IP", flow_counts | f::srcaddr,
+     [](Run& run) {
+         run.hash_report(L::address, [](const Record& r) { return TableKey{r.srcaddr}; });
+     }},
+    // -f 10
+    {"Source/Destination IP", flow_counts | f::srcaddr | f::dstaddr,
+     [](Run& run) {
+         run.hash_report(L::address_pair, [](const Record& r) {
+             return TableKey{r.srcaddr, r.dstaddr};
+         });
+     }},
+    // -f 11
+    {"Source or Destination IP", flow_counts | f::srcaddr | f::dstaddr,
+     [](Run& run) { run.either_address(); }},
+    // -f 12
+    {"IP protocol", flow_counts | f::prot,
+     [](Run& run) {
+         run.array_report(256, "protocol  ", run.protocols,
+                          one_key([](const Record& r) { return r.prot; }));
+     }},
+    // -f 13
+    {"octets for flow duration plot data", flow_counts, [](Run& run) { run.plot_data(false); }},
+    // -f 14
+    {"packets for flow duration plot data", flow_counts, [](Run& run) { run.plot_data(true); }},
+    // -f 15
+    {"short summary", flow_counts, [](Run& run) { run.short_summary(); }},
+    // -f 16
+    {"IP Next Hop", flow_counts | f::nexthop,
+     [](Run& run) {
+         run.hash_report(L::address, [](const Record& r) { return TableKey{r.nexthop}; });
+     }},
+    // -f 17: interface numbers have no names; the original turns -n off for them.
+    {"Input interface", flow_counts | f::input,
+     [](Run& run) {
+         run.array_report(65536, "interface ", {},
+                          one_key([](const Record& r) { return r.input; }));
+     }},
+    // -f 18
+    {"Output interface", flow_counts | f::output,
+     [](Run& run) {
+         run.array_report(65536, "interface ", {},
+                          one_key([](const Record& r) { return r.output; }));
+     }},
+    // -f 19: AS names would come from flow-tools' own symbol file; numbers are
+    // printed.
+    {"Source AS", flow_counts | f::src_as,
+     [](Run& run) {
+         run.array_report(65536, "src AS    ", {},
+                          one_key([](const Record& r) { return r.src_as; }));
+     }},
+    // -f 20
+    {"Destination AS", flow_counts | f::dst_as,
+     [](Run& run) {
+         run.array_report(65536, "dst AS    ", {},
+                          one_key([](const Record& r) { return r.dst_as; }));
+     }},
+    // -f 21
+    {"Source/Destination AS", flow_counts | f::src_as | f::dst_as,
+     [](Run& run) {
+         run.hash_report(L::as_pair, [](const Record& r) { return TableKey{r.src_as, r.dst_as}; });
+     }},
+    // -f 22
+    {"IP ToS", flow_counts | f::tos,
+     [](Run& run) {
+         run.array_report(256, "ToS       ", {}, one_key([](const Record& r) { return r.tos; }));
+     }},
+    // -f 23
+    {"Input/Output Interface", flow_counts | f::input | f::output,
+     [](Run& run) {
+         run.hash_report(L::interface_pair, [](const Record& r) {
+             return TableKey{r.input, r.output};
+         });
+     }},
+    // -f 24
+    {"Source Prefix", flow_counts | f::srcaddr | f::src_mask,
+     [](Run& run) {
+         run.hash_report(L::prefix, [](const Record& r) {
+             return TableKey{prefix_of(r.srcaddr, r.src_mask), 0, r.src_mask};
+         });
+     }},
+    // -f 25
+    {"Destination Prefix", flow_counts | f::dstaddr | f::dst_mask,
+     [](Run& run) {
+         run.hash_report(L::prefix, [](const Record& r) {
+             return TableKey{prefix_of(r.dstaddr, r.dst_mask), 0, r.dst_mask};
+         });
+     }},
+    // -f 26
+    {"Source/Destination Prefix", flow_counts | f::srcaddr | f::dstaddr | f::src_mask | f::dst_mask,
+     [](Run& run) {
+         run.hash_report(L::prefix_pair, [](const Record& r) {
+             return TableKey{prefix_of(r.srcaddr, r.src_mask), prefix_of(r.dstaddr, r.dst_mask),
+                             std::uint32_t{r.src_mask} | (std::uint32_t{r.dst_mask} << 8)};
+         });
+     }},
+    // -f 27
+    {"Exporter IP", flow_counts | f::exaddr,
+     [](Run& run) {
+         run.hash_report(L::address, [](const Record& r) { return TableKey{r.exaddr}; });
+     }},
+    // -f 28
+    {"Engine Id", flow_counts | f::engine_id,
+     [](Run& run) {
+         run.array_report(256, "engine_id ", {},
+                          one_key([](const Record& r) { return r.engine_id; }));
+     }},
+    // -f 29
+    {"Engine Type", flow_counts | f::engine_type,
+     [](Run& run) {
+         run.array_report(256, "engine_type ", {},
+                          one_key([](const Record& r) { return r.engine_type; }));
+     }},
+    // -f 30
+    {"Source Tag", flow_counts | f::src_tag,
+     [](Run& run) {
+         run.hash_report(
+             L::number, [](const Record& r) { return TableKey{r.src_tag}; }, "Src Tag ");
+     }},
+    // -f 31
+    {"Destination Tag", flow_counts | f::dst_tag,
+     [](Run& run) {
+         run.hash_report(
+             L::number, [](const Record& r) { return TableKey{r.dst_tag}; }, "Dst Tag ");
+     }},
+    // -f 32
+    {"Source/Destination Tag", flow_counts | f::src_tag | f::dst_tag,
+     [](Run& run) {
+         run.hash_report(
+             L::number_pair,
+             [](const Record& r) {
+                 return TableKey{r.src_tag, r.dst_tag};
+             },
+             "Src Tag ", "Dst Tag   ");
+     }},
+};
+static_assert(std::size(reports) == legacy_stat_report_count);
+
 }  // namespace
 
 std::string_view legacy_stat_report_name(int format) {
     if (format < 0 || format >= legacy_stat_report_count) return {};
-    return report_names[static_cast<std::size_t>(format)];
+    return reports[static_cast<std::size_t>(format)].name;
 }
 
 void run_legacy_stat_report(const LegacyStatOptions& o, flowfile::Reader& reader,
                             std::string_view program, std::ostream& out, std::ostream& err) {
-    const int format = static_cast<int>(o.format);
-    if (format == 4) {
-        out << "Not implemented.\n";
-        return;
-    }
+    if (o.format < 0 || o.format >= legacy_stat_report_count) return;
+    const Report& report = reports[static_cast<std::size_t>(o.format)];
     const std::uint64_t fields = flowfile::field_mask(reader.header().export_version.value_or(0));
-    if ((fields & required_fields[static_cast<std::size_t>(format)]) !=
-        required_fields[static_cast<std::size_t>(format)]) {
+    if ((fields & report.required_fields) != report.required_fields) {
         err << program << ": Flow record missing required field for format.\n";
         return;
     }
 
-    Run run{o, reader, out, err};
     // -n: flow-tools' own symbol files hold the same names as services(5)
     // and protocols(5); a port is looked up as tcp, then as udp.
     const ServiceNames symbols = o.names ? ServiceNames::load() : ServiceNames();
-    const std::function<std::string_view(std::uint32_t)> services = [&](std::uint32_t port) {
+    const KeyNames services = [&](std::uint32_t port) {
         const auto p = static_cast<std::uint16_t>(port);
         const std::string_view tcp = symbols.port_name(p, 6);
         return tcp.empty() ? symbols.port_name(p, 17) : tcp;
     };
-    const std::function<std::string_view(std::uint32_t)> protocols = [&](std::uint32_t prot) {
+    const KeyNames protocols = [&](std::uint32_t prot) {
         return symbols.protocol_name(static_cast<std::uint8_t>(prot));
     };
-    using L = HashKeyLayout;
-    switch (format) {
-        case 0:
-            return run.overall_summary();
-        case 1:
-            return run.packet_sizes();
-        case 2:
-            return run.hash_report(
-                L::number, [](const Record& r) { return TableKey{r.dpkts}; }, "Packets ");
-        case 3:
-            return run.hash_report(
-                L::number, [](const Record& r) { return TableKey{r.doctets}; }, "Octets  ");
-        case 5:
-            return run.array_report(65536, "port      ", services,
-                                    one_key([](const Record& r) { return r.dstport; }, true));
-        case 6:
-            return run.array_report(65536, "port      ", services,
-                                    one_key([](const Record& r) { return r.srcport; }, true));
-        case 7:
-            return run.array_report(65536, "port      ", services,
-                                    [](const Record& r, KeyArrayTable& table, StatCounters& total) {
-                                        if (!tcp_or_udp(r)) return;
-                                        const StatCounters c = counters_of(r);
-                                        total.add(c);
-                                        total.add(c);
-                                        table.add(r.srcport, c);
-                                        table.add(r.dstport, c);
-                                    });
-        case 8:
-            return run.hash_report(L::address, [](const Record& r) { return TableKey{r.dstaddr}; });
-        case 9:
-            return run.hash_report(L::address, [](const Record& r) { return TableKey{r.srcaddr}; });
-        case 10:
-            return run.hash_report(L::address_pair, [](const Record& r) {
-                return TableKey{r.srcaddr, r.dstaddr};
-            });
-        case 11: {
-            // Both addresses of a flow count, but the flow only once in the total.
-            FirstSeenTable table;
-            StatCounters total;
-            for_each_record(reader, [&](const Record& r) {
-                const StatCounters c = counters_of(r);
-                total.add(c);
-                table.add(TableKey{r.srcaddr}, c);
-                table.add(TableKey{r.dstaddr}, c);
-            });
-            return write_hash_report(out, err, o, table, total, L::address);
-        }
-        case 12:
-            return run.array_report(256, "protocol  ", protocols,
-                                    one_key([](const Record& r) { return r.prot; }));
-        case 13:
-        case 14:
-            return run.plot_data(format == 14);
-        case 15:
-            return run.short_summary();
-        case 16:
-            return run.hash_report(L::address, [](const Record& r) { return TableKey{r.nexthop}; });
-        // Interface numbers have no names; the original turns -n off for them.
-        case 17:
-            return run.array_report(65536, "interface ", {},
-                                    one_key([](const Record& r) { return r.input; }));
-        case 18:
-            return run.array_report(65536, "interface ", {},
-                                    one_key([](const Record& r) { return r.output; }));
-        // AS names would come from flow-tools' own symbol file; numbers are printed.
-        case 19:
-            return run.array_report(65536, "src AS    ", {},
-                                    one_key([](const Record& r) { return r.src_as; }));
-        case 20:
-            return run.array_report(65536, "dst AS    ", {},
-                                    one_key([](const Record& r) { return r.dst_as; }));
-        case 21:
-            return run.hash_report(L::as_pair, [](const Record& r) {
-                return TableKey{r.src_as, r.dst_as};
-            });
-        case 22:
-            return run.array_report(256, "ToS       ", {},
-                                    one_key([](const Record& r) { return r.tos; }));
-        case 23:
-            return run.hash_report(L::interface_pair, [](const Record& r) {
-                return TableKey{r.input, r.output};
-            });
-        case 24:
-            return run.hash_report(L::prefix, [](const Record& r) {
-                return TableKey{prefix_of(r.srcaddr, r.src_mask), 0, r.src_mask};
-            });
-        case 25:
-            return run.hash_report(L::prefix, [](const Record& r) {
-                return TableKey{prefix_of(r.dstaddr, r.dst_mask), 0, r.dst_mask};
-            });
-        case 26:
-            return run.hash_report(L::prefix_pair, [](const Record& r) {
-                return TableKey{prefix_of(r.srcaddr, r.src_mask), prefix_of(r.dstaddr, r.dst_mask),
-                                std::uint32_t{r.src_mask} | (std::uint32_t{r.dst_mask} << 8)};
-            });
-        case 27:
-            return run.hash_report(L::address, [](const Record& r) { return TableKey{r.exaddr}; });
-        case 28:
-            return run.array_report(256, "engine_id ", {},
-                                    one_key([](const Record& r) { return r.engine_id; }));
-        case 29:
-            return run.array_report(256, "engine_type ", {},
-                                    one_key([](const Record& r) { return r.engine_type; }));
-        case 30:
-            return run.hash_report(
-                L::number, [](const Record& r) { return TableKey{r.src_tag}; }, "Src Tag ");
-        case 31:
-            return run.hash_report(
-                L::number, [](const Record& r) { return TableKey{r.dst_tag}; }, "Dst Tag ");
-        case 32:
-            return run.hash_report(
-                L::number_pair,
-                [](const Record& r) {
-                    return TableKey{r.src_tag, r.dst_tag};
-                },
-                "Src Tag ", "Dst Tag   ");
-        default:
-            return;
-    }
+    Run run{o, reader, out, err, services, protocols};
+    report.run(run);
 }
 
 }  // namespace flowquery

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "flowfile/export_fields.hpp"
 #include "flowfile/ipv4_text.hpp"
 
 namespace flowquery {
@@ -10,6 +11,7 @@ namespace flowquery {
 namespace {
 
 using flowfile::Record;
+namespace f = flowfile::export_field;
 
 std::string num(std::uint64_t v) {
     return std::to_string(v);
@@ -26,39 +28,40 @@ struct Column {
 // and for v8.6-8.8 the extra_pkts value is printed after marked_tos although
 // the header names it first (moot here, Record has neither).
 constexpr Column columns[] = {
-    {0x1, "unix_secs", [](const Record& r) { return num(r.unix_secs); }},
-    {0x2, "unix_nsecs", [](const Record& r) { return num(r.unix_nsecs); }},
-    {0x4, "sysuptime", [](const Record& r) { return num(r.sysuptime); }},
-    {0x8, "exaddr", [](const Record& r) { return flowfile::ipv4_text(r.exaddr); }},
-    {0x10, "dflows", nullptr},
-    {0x20, "dpkts", [](const Record& r) { return num(r.dpkts); }},
-    {0x40, "doctets", [](const Record& r) { return num(r.doctets); }},
-    {0x80, "first", [](const Record& r) { return num(r.first); }},
-    {0x100, "last", [](const Record& r) { return num(r.last); }},
-    {0x200, "engine_type", [](const Record& r) { return num(r.engine_type); }},
-    {0x400, "engine_id", [](const Record& r) { return num(r.engine_id); }},
-    {0x1000, "srcaddr", [](const Record& r) { return flowfile::ipv4_text(r.srcaddr); }},
-    {0x2000, "dstaddr", [](const Record& r) { return flowfile::ipv4_text(r.dstaddr); }},
-    {0x10000, "nexthop", [](const Record& r) { return flowfile::ipv4_text(r.nexthop); }},
-    {0x20000, "input", [](const Record& r) { return num(r.input); }},
-    {0x40000, "output", [](const Record& r) { return num(r.output); }},
-    {0x80000, "srcport", [](const Record& r) { return num(r.srcport); }},
-    {0x100000, "dstport", [](const Record& r) { return num(r.dstport); }},
-    {0x200000, "prot", [](const Record& r) { return num(r.prot); }},
-    {0x400000, "tos", [](const Record& r) { return num(r.tos); }},
-    {0x800000, "tcp_flags", [](const Record& r) { return num(r.tcp_flags); }},
-    {0x1000000, "src_mask", [](const Record& r) { return num(r.src_mask); }},
-    {0x2000000, "dst_mask", [](const Record& r) { return num(r.dst_mask); }},
-    {0x4000000, "src_as", [](const Record& r) { return num(r.src_as); }},
-    {0x8000000, "dst_as", [](const Record& r) { return num(r.dst_as); }},
-    {0x10000000, "in_encaps", [](const Record& r) { return num(r.in_encaps); }},
-    {0x20000000, "out_encaps", [](const Record& r) { return num(r.out_encaps); }},
-    {0x40000000, "nexthop", [](const Record& r) { return flowfile::ipv4_text(r.peer_nexthop); }},
-    {0x80000000, "router_sc", [](const Record& r) { return flowfile::ipv4_text(r.router_sc); }},
-    {0x100000000, "extra_pkts", nullptr},
-    {0x200000000, "marked_tos", nullptr},
-    {0x400000000, "src_tag", [](const Record& r) { return num(r.src_tag); }},
-    {0x800000000, "dst_tag", [](const Record& r) { return num(r.dst_tag); }},
+    {f::unix_secs, "unix_secs", [](const Record& r) { return num(r.unix_secs); }},
+    {f::unix_nsecs, "unix_nsecs", [](const Record& r) { return num(r.unix_nsecs); }},
+    {f::sysuptime, "sysuptime", [](const Record& r) { return num(r.sysuptime); }},
+    {f::exaddr, "exaddr", [](const Record& r) { return flowfile::ipv4_text(r.exaddr); }},
+    {f::dflows, "dflows", nullptr},
+    {f::dpkts, "dpkts", [](const Record& r) { return num(r.dpkts); }},
+    {f::doctets, "doctets", [](const Record& r) { return num(r.doctets); }},
+    {f::first, "first", [](const Record& r) { return num(r.first); }},
+    {f::last, "last", [](const Record& r) { return num(r.last); }},
+    {f::engine_type, "engine_type", [](const Record& r) { return num(r.engine_type); }},
+    {f::engine_id, "engine_id", [](const Record& r) { return num(r.engine_id); }},
+    {f::srcaddr, "srcaddr", [](const Record& r) { return flowfile::ipv4_text(r.srcaddr); }},
+    {f::dstaddr, "dstaddr", [](const Record& r) { return flowfile::ipv4_text(r.dstaddr); }},
+    {f::nexthop, "nexthop", [](const Record& r) { return flowfile::ipv4_text(r.nexthop); }},
+    {f::input, "input", [](const Record& r) { return num(r.input); }},
+    {f::output, "output", [](const Record& r) { return num(r.output); }},
+    {f::srcport, "srcport", [](const Record& r) { return num(r.srcport); }},
+    {f::dstport, "dstport", [](const Record& r) { return num(r.dstport); }},
+    {f::prot, "prot", [](const Record& r) { return num(r.prot); }},
+    {f::tos, "tos", [](const Record& r) { return num(r.tos); }},
+    {f::tcp_flags, "tcp_flags", [](const Record& r) { return num(r.tcp_flags); }},
+    {f::src_mask, "src_mask", [](const Record& r) { return num(r.src_mask); }},
+    {f::dst_mask, "dst_mask", [](const Record& r) { return num(r.dst_mask); }},
+    {f::src_as, "src_as", [](const Record& r) { return num(r.src_as); }},
+    {f::dst_as, "dst_as", [](const Record& r) { return num(r.dst_as); }},
+    {f::in_encaps, "in_encaps", [](const Record& r) { return num(r.in_encaps); }},
+    {f::out_encaps, "out_encaps", [](const Record& r) { return num(r.out_encaps); }},
+    {f::peer_nexthop, "nexthop",
+     [](const Record& r) { return flowfile::ipv4_text(r.peer_nexthop); }},
+    {f::router_sc, "router_sc", [](const Record& r) { return flowfile::ipv4_text(r.router_sc); }},
+    {f::extra_pkts, "extra_pkts", nullptr},
+    {f::marked_tos, "marked_tos", nullptr},
+    {f::src_tag, "src_tag", [](const Record& r) { return num(r.src_tag); }},
+    {f::dst_tag, "dst_tag", [](const Record& r) { return num(r.dst_tag); }},
 };
 
 std::uint64_t mask_of(std::uint16_t export_version) {

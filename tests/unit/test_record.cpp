@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "flowfile/export_fields.hpp"
 #include "flowfile/record.hpp"
 #include "spec_examples.hpp"
 

@@ -84,8 +84,4 @@ std::optional<std::size_t> record_size(std::uint16_t export_version);
 // True for the export versions in ExportVersion.
 bool is_supported_export_version(std::uint16_t export_version);
 
-// flow-export field bits (query-tools.md §4.2) present in each version; the
-// query tools use this to know which columns a file can fill.
-std::uint64_t field_mask(std::uint16_t export_version);
-
 }  // namespace flowfile
