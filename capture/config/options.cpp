@@ -104,9 +104,20 @@ std::uint16_t export_version_value(const std::string& key, const std::string& va
 }
 
 // ---------------------------------------------------------------------------
-// The option table: one row per option drives both parsing and --help.
+// The option table: one row per option drives parsing, the usage synopsis and
+// --help.
 
 enum class Group { flow_tools, compatibility, refused, flowkeep };
+
+// How the usage synopsis shows an option.  It keeps flow-capture 0.68.5's
+// synopsis: short options by letter, each lowercase letter before its
+// capital, then the long options in table order.
+enum class Synopsis {
+    bracketed,      // "[-x value]", "[-x]", "[--name value]"
+    capital_first,  // bracketed, but before its lowercase letter: flow-tools lists -C before -c
+    bundled,        // a switch in the leading bundle of switches, "[-hu]"
+    required,       // unbracketed after every optional one, "-w workdir"
+};
 
 using Apply = void (*)(CaptureOptions&, const std::string& key, const std::string& value);
 
@@ -116,6 +127,7 @@ struct OptionRow {
     Group group;
     const char* help;
     Apply apply;
+    Synopsis synopsis = Synopsis::bracketed;
 };
 
 const OptionRow option_rows[] = {
@@ -133,7 +145,8 @@ const OptionRow option_rows[] = {
              fail(k, v, "expecting \"big\" or \"little\" at -b");
      }},
     {",C", "comment", Group::flow_tools, "comment stored in the header of every file",
-     [](CaptureOptions& o, const std::string&, const std::string& v) { o.comment = v; }},
+     [](CaptureOptions& o, const std::string&, const std::string& v) { o.comment = v; },
+     Synopsis::capital_first},
     {",d", "debug_level", Group::flow_tools,
      "debug level; not 0: expiry logs what it would remove and removes nothing (default 0)",
      [](CaptureOptions& o, const std::string& k, const std::string& v) {
@@ -162,7 +175,8 @@ const OptionRow option_rows[] = {
     {",h", nullptr, Group::flow_tools, "print this text to stderr and exit",
      [](CaptureOptions& o, const std::string&, const std::string&) {
          o.request = CaptureOptions::Request::usage_on_stderr;
-     }},
+     },
+     Synopsis::bundled},
     {",n", "rotations", Group::flow_tools,
      "start a new file rotations+1 times a day, every 86400/(rotations+1) seconds counted from "
      "local midnight, 0..1439 (default 95: every 15 minutes)",
@@ -215,7 +229,8 @@ const OptionRow option_rows[] = {
     {",u", nullptr, Group::flow_tools,
      "keep the inherited umask; without -u flowkeep sets umask 027, so files are 0640 and "
      "directories 0750 (flow-tools: 022, as a daemon only)",
-     [](CaptureOptions& o, const std::string&, const std::string&) { o.keep_umask = true; }},
+     [](CaptureOptions& o, const std::string&, const std::string&) { o.keep_umask = true; },
+     Synopsis::bundled},
     {",V", "pdu_version", Group::flow_tools,
      "export version of the files: 1, 5, 6, 7 or 1005; PDUs of the other versions except v8 "
      "are translated to it (default: the version of the first valid PDU)",
@@ -227,7 +242,8 @@ const OptionRow option_rows[] = {
      [](CaptureOptions& o, const std::string& k, const std::string& v) {
          if (v.empty()) fail(k, v, "Specify workdir with -w.");
          o.work_dir = v;
-     }},
+     },
+     Synopsis::required},
     {",z", "z_level", Group::flow_tools, "compression: 0 none, 1..9 zlib level (default 6)",
      [](CaptureOptions& o, const std::string& k, const std::string& v) {
          o.compression_level = static_cast<int>(
@@ -430,6 +446,59 @@ OptionError translate(const po::error& e) {
     return OptionError(std::string(e.what()) + see);
 }
 
+// ---------------------------------------------------------------------------
+// The usage synopsis, from the option table.
+
+bool is_short(const OptionRow& row) {
+    return row.names[0] == ',';
+}
+
+// "-b big|little", "-D", "--flush-interval SECONDS".
+std::string synopsis_word(const OptionRow& row) {
+    std::string word =
+        is_short(row) ? std::string("-") + row.names[1] : "--" + std::string(row.names);
+    if (row.value_name) word += std::string(" ") + row.value_name;
+    return word;
+}
+
+// Short options by letter, the lowercase one first unless the row puts its
+// capital first; long options after them, in table order.
+int synopsis_rank(const OptionRow& row) {
+    if (!is_short(row)) return std::numeric_limits<int>::max();
+    const auto letter = static_cast<unsigned char>(row.names[1]);
+    const int place = row.synopsis == Synopsis::capital_first ? 0 : std::isupper(letter) ? 2 : 1;
+    return std::tolower(letter) * 3 + place;
+}
+
+// The words of the synopsis, each kept on one line when it is wrapped.
+std::vector<std::string> synopsis_words() {
+    std::vector<const OptionRow*> rows;
+    for (const OptionRow& row : option_rows) rows.push_back(&row);
+    std::stable_sort(rows.begin(), rows.end(), [](const OptionRow* a, const OptionRow* b) {
+        return synopsis_rank(*a) < synopsis_rank(*b);
+    });
+    std::string bundle;
+    std::vector<std::string> words;
+    std::string required;
+    for (const OptionRow* row : rows) {
+        switch (row->synopsis) {
+            case Synopsis::bundled:
+                bundle += row->names[1];
+                break;
+            case Synopsis::required:
+                required += synopsis_word(*row) + " ";
+                break;
+            case Synopsis::bracketed:
+            case Synopsis::capital_first:
+                words.push_back("[" + synopsis_word(*row) + "]");
+                break;
+        }
+    }
+    if (!bundle.empty()) words.insert(words.begin(), "[-" + bundle + "]");
+    words.push_back(required + "localip/remoteip/port");
+    return words;
+}
+
 }  // namespace
 
 CaptureOptions parse_arguments(const std::vector<std::string>& args) {
@@ -496,39 +565,7 @@ CaptureOptions parse_command_line(int argc, const char* const argv[]) {
 }
 
 std::string usage_text(const std::string& program_name) {
-    const std::vector<std::string> synopsis = {
-        "[-hu]",
-        "[-b big|little]",
-        "[-C comment]",
-        "[-c flow_clients]",
-        "[-d debug_level]",
-        "[-D]",
-        "[-e expire_count]",
-        "[-E expire_size[bKMG]]",
-        "[-f filter_fname]",
-        "[-F filter_definition]",
-        "[-n rotations]",
-        "[-N nesting_level]",
-        "[-p pidfile]",
-        "[-R rotate_program]",
-        "[-S stat_interval]",
-        "[-t tag_fname]",
-        "[-T tag_active]",
-        "[-v VAR=value]",
-        "[-V pdu_version]",
-        "[-x xlate_fname]",
-        "[-X xlate_active]",
-        "[-z z_level]",
-        "[--flush-interval SECONDS]",
-        "[--status-file PATH]",
-        "[--receive-buffer BYTES]",
-        "[--fast]",
-        "[--user NAME]",
-        "[--config FILE]",
-        "[--help]",
-        "[--version]",
-        "-w workdir localip/remoteip/port",
-    };
+    const std::vector<std::string> synopsis = synopsis_words();
     constexpr std::size_t width = 80;
     std::ostringstream out;
     std::string line = "Usage: " + program_name;
