@@ -490,7 +490,7 @@ std::vector<std::string> synopsis_words() {
                 break;
             case Synopsis::bracketed:
             case Synopsis::capital_first:
-                words.push_back("[" + synopsis_word(*row) + "]");
+                words.push_back(std::string("[").append(synopsis_word(*row)).append("]"));
                 break;
         }
     }
