@@ -11,6 +11,7 @@
 #include "clients/csv_line.hpp"
 #include "filter/ipv4_prefix.hpp"
 #include "flowfile/ipv4_text.hpp"
+#include "flowfile/text_lines.hpp"
 #include "time/time_spec.hpp"
 #include "tools/usage_error.hpp"
 
@@ -89,13 +90,10 @@ ClientMap ClientMap::parse(std::string_view text, std::string_view file_name) {
 
     std::vector<Entry> entries;
     bool first_entry_line = true;
-    std::size_t line_number = 0;
-    while (!text.empty()) {
-        const std::size_t end = std::min(text.find('\n'), text.size());
-        std::string_view line = text.substr(0, end);
-        text.remove_prefix(std::min(end + 1, text.size()));
-        ++line_number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    flowfile::TextLines lines(text);
+    while (const auto text_line = lines.next()) {
+        const std::size_t line_number = text_line->number;
+        const std::string_view line = text_line->text;
         const std::size_t first_char = line.find_first_not_of(" \t");
         if (first_char == std::string_view::npos || line[first_char] == '#') continue;
 
