@@ -17,6 +17,8 @@ struct IoResult {
 
 // Reads until `n` bytes arrived, EOF, or an error.
 IoResult read_full(int fd, std::uint8_t* buf, std::size_t n);
+// Positional read of `n` bytes at `offset`, until EOF or an error.
+IoResult pread_full(int fd, std::uint8_t* buf, std::size_t n, off_t offset);
 // Writes all `n` bytes unless an error occurs.
 IoResult write_full(int fd, const std::uint8_t* buf, std::size_t n);
 // Positional write of all `n` bytes at `offset`.

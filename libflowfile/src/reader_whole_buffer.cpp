@@ -5,9 +5,7 @@
 // the record area and reports what it finds, exactly as it would have alone.
 
 #include <sys/stat.h>
-#include <unistd.h>
 #include <algorithm>
-#include <cerrno>
 #include <vector>
 
 #include "fd_io.hpp"
@@ -28,23 +26,6 @@ constexpr std::size_t max_inflated_bytes = std::size_t{1} << 30;
 // Flow records compress about 2.6:1 at level 6 and 2.3:1 at level 1, so
 // most such files inflate in one pass.
 constexpr std::size_t guessed_ratio = 4;
-
-IoResult pread_full(int fd, std::uint8_t* buf, std::size_t n, off_t offset) {
-    IoResult r;
-    while (r.bytes < n) {
-        const ssize_t got =
-            ::pread(fd, buf + r.bytes, n - r.bytes, offset + static_cast<off_t>(r.bytes));
-        if (got > 0) {
-            r.bytes += static_cast<std::size_t>(got);
-        } else if (got == 0) {
-            break;
-        } else if (errno != EINTR) {
-            r.error = errno;
-            break;
-        }
-    }
-    return r;
-}
 
 class WholeBufferReader final : public Reader {
   public:
