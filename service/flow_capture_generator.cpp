@@ -74,23 +74,13 @@ Config read_config(const std::string& path) {
     if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return config;
     config.exists = true;
 
-    // Every line is validated by flow-capture's own parser, with its messages.
-    const std::vector<capture::CaptureOptions> parsed = capture::parse_config_file(path);
-
-    std::ifstream in(path);
-    std::string text;
     std::map<std::uint16_t, int> port_uses;
-    int line_number = 0;
-    std::size_t next = 0;
-    while (std::getline(in, text)) {
-        ++line_number;
-        std::vector<std::string> words = capture::split_config_words(text);
-        if (words.empty()) continue;
-        if (next == parsed.size()) throw capture::OptionError(path + ": changed while read");
+    // Every line is validated by flow-capture's own parser, with its messages.
+    for (capture::ConfigLine& line : capture::parse_config_file(path)) {
         Capture c;
-        c.line = line_number;
-        c.options = parsed[next++];
-        const std::string where = path + ":" + std::to_string(line_number) + ": ";
+        c.line = line.number;
+        c.options = std::move(line.options);
+        const std::string where = path + ":" + std::to_string(line.number) + ": ";
         // The service starts in /, and a relative path would silently mean
         // something else than it did in a shell.
         if (c.options.work_dir.front() != '/')
@@ -111,7 +101,7 @@ Config read_config(const std::string& path) {
             c.words.push_back("--status-file");
             c.words.push_back(std::string(FLOWKEEP_RUNTIME_DIR "/") + c.instance + ".status");
         }
-        c.words.insert(c.words.end(), words.begin(), words.end());
+        c.words.insert(c.words.end(), line.words.begin(), line.words.end());
         config.captures.push_back(std::move(c));
     }
     return config;

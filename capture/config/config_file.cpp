@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "flowfile/text_lines.hpp"
+
 namespace capture {
 
 namespace {
@@ -79,19 +81,15 @@ std::vector<std::string> split_config_words(std::string_view line) {
     return words;
 }
 
-std::vector<CaptureOptions> parse_config_text(std::string_view text, const std::string& name) {
-    std::vector<CaptureOptions> captures;
+std::vector<ConfigLine> parse_config_text(std::string_view text, const std::string& name) {
+    std::vector<ConfigLine> captures;
     std::map<std::string, int> pidfile_lines;  // pidfile -> line that uses it
-    int line_number = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t end = std::min(text.find('\n', pos), text.size());
-        const std::string_view line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_number;
+    flowfile::TextLines lines(text);
+    while (const auto line = lines.next()) {
+        const int line_number = static_cast<int>(line->number);
         const std::string where = name + ":" + std::to_string(line_number) + ": ";
         try {
-            const std::vector<std::string> words = split_config_words(line);
+            std::vector<std::string> words = split_config_words(line->text);
             if (words.empty()) continue;
             CaptureOptions options = parse_arguments(words);
             if (options.request != CaptureOptions::Request::capture)
@@ -104,7 +102,7 @@ std::vector<CaptureOptions> parse_config_text(std::string_view text, const std::
                                       std::to_string(it->second) +
                                       " (give each capture its own port or -p)");
             }
-            captures.push_back(std::move(options));
+            captures.push_back({line_number, std::move(words), std::move(options)});
         } catch (const OptionError& e) {
             throw OptionError(where + e.what(), e.exit_code());
         } catch (const std::invalid_argument& e) {
@@ -114,7 +112,7 @@ std::vector<CaptureOptions> parse_config_text(std::string_view text, const std::
     return captures;
 }
 
-std::vector<CaptureOptions> parse_config_file(const std::string& path) {
+std::vector<ConfigLine> parse_config_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw OptionError(path + ": " + std::strerror(errno));
     std::ostringstream text;

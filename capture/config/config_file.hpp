@@ -25,13 +25,21 @@ inline constexpr const char* default_config_file = "/etc/flow-tools/flow-capture
 // std::invalid_argument with a one-line message.
 std::vector<std::string> split_config_words(std::string_view line);
 
-// One CaptureOptions per capture line, in file order.  Every line is
-// parsed as a command line; -h, --help and --version are refused, and so are
-// two daemon lines that would write the same pidfile (same -p and port).
+// A capture line: where it is, for messages that name it, and its words,
+// for starting flow-capture with exactly them.
+struct ConfigLine {
+    int number = 0;                  // 1 for the file's first line
+    std::vector<std::string> words;  // split_config_words of the line
+    CaptureOptions options;          // parse_arguments of the words
+};
+
+// One ConfigLine per capture line, in file order.  Every line is parsed as
+// a command line; -h, --help and --version are refused, and so are two
+// daemon lines that would write the same pidfile (same -p and port).
 // Throws OptionError "NAME:LINE: message" (exit code 1).
-std::vector<CaptureOptions> parse_config_text(std::string_view text, const std::string& name);
+std::vector<ConfigLine> parse_config_text(std::string_view text, const std::string& name);
 
 // Reads and parses `path`; an unreadable file is an OptionError naming it.
-std::vector<CaptureOptions> parse_config_file(const std::string& path = default_config_file);
+std::vector<ConfigLine> parse_config_file(const std::string& path = default_config_file);
 
 }  // namespace capture

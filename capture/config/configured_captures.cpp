@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -21,27 +20,6 @@ namespace capture {
 
 namespace {
 
-struct ConfiguredLine {
-    int number = 0;
-    std::vector<std::string> words;
-    CaptureOptions options;
-};
-
-// The capture lines with their line numbers; the file was parsed (and every
-// line validated) by parse_config_file already.
-std::vector<ConfiguredLine> capture_lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<ConfiguredLine> lines;
-    std::string text;
-    for (int number = 1; std::getline(in, text); ++number) {
-        auto words = split_config_words(text);
-        if (words.empty()) continue;
-        CaptureOptions options = parse_arguments(words);
-        lines.push_back({number, std::move(words), std::move(options)});
-    }
-    return lines;
-}
-
 struct Started {
     pid_t capture = 0;  // what "ready PID" named
     pid_t child = 0;    // our child: the capture itself (-D) or the daemon's parent
@@ -50,7 +28,7 @@ struct Started {
 
 // Starts one line and waits for its word; the child's pid, or throws
 // StartRefused with the line's message.
-Started start_line(const char* self, const ConfiguredLine& line) {
+Started start_line(const char* self, const ConfigLine& line) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw StartRefused(std::string("pipe: ") + strerror(errno));
     const pid_t pid = ::fork();
@@ -105,10 +83,9 @@ void stop_started(const std::vector<Started>& started) {
 }  // namespace
 
 int start_configured_captures(const char* self, const std::string& path) {
-    std::vector<ConfiguredLine> lines;
+    std::vector<ConfigLine> lines;
     try {
-        parse_config_file(path);  // validates all lines, errors name FILE:LINE
-        lines = capture_lines(path);
+        lines = parse_config_file(path);  // validates all lines, errors name FILE:LINE
     } catch (const OptionError& e) {
         std::fprintf(stderr, "flow-capture: %s\n", e.what());
         return e.exit_code();
@@ -122,7 +99,7 @@ int start_configured_captures(const char* self, const std::string& path) {
         // Every socket stays bound until all lines are checked, so two lines
         // on the same address and port are found here too.
         std::vector<CheckedStart> checked;
-        for (const ConfiguredLine& line : lines) {
+        for (const ConfigLine& line : lines) {
             try {
                 checked.push_back(check_start(line.options));
             } catch (const StartRefused& e) {
@@ -132,7 +109,7 @@ int start_configured_captures(const char* self, const std::string& path) {
         }
     }
     std::vector<Started> started;
-    for (const ConfiguredLine& line : lines) {
+    for (const ConfigLine& line : lines) {
         try {
             started.push_back(start_line(self, line));
         } catch (const StartRefused& e) {

@@ -48,9 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text = flowkeep_fuzz::as_text(data + 1, size - 1);
     try {
         if (data[0] % 2 == 0) {
-            for (const capture::CaptureOptions& o :
+            for (const capture::ConfigLine& line :
                  capture::parse_config_text(text, "flow-capture.conf"))
-                check_options(o);
+                check_options(line.options);
         } else {
             std::vector<std::string> args;
             for (const std::string_view arg : flowkeep_fuzz::split(text, "\n"))

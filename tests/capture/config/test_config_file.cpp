@@ -8,6 +8,7 @@
 #include "support/temp_dir.hpp"
 
 using capture::CaptureOptions;
+using capture::ConfigLine;
 using capture::OptionError;
 using capture::parse_config_text;
 using capture::split_config_words;
@@ -87,8 +88,17 @@ TEST_CASE("a flow-capture.conf: one capture per line", "[capture][config]") {
         "-w /data/support/flow/default -n 100 -V 5 -N 3 0/0/30123\n"
         "-w /var/flows/core -C \"core router (Prague 1)\" -p /run/fc.pid -z 9 "
         "0/0/9997 # comment\n";
-    const std::vector<CaptureOptions> captures = parse_config_text(text, "flow-capture.conf");
-    REQUIRE(captures.size() == 4);
+    const std::vector<ConfigLine> lines = parse_config_text(text, "flow-capture.conf");
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].number == 3);
+    CHECK(lines[1].number == 6);
+    CHECK(lines[2].number == 7);
+    CHECK(lines[3].number == 8);
+    CHECK(lines[1].words == Words{"-w", "/var/flows/all", "-E", "5G", "0/0/9996"});
+    CHECK(lines[3].words == Words{"-w", "/var/flows/core", "-C", "core router (Prague 1)", "-p",
+                                  "/run/fc.pid", "-z", "9", "0/0/9997"});
+    std::vector<CaptureOptions> captures;
+    for (const ConfigLine& line : lines) captures.push_back(line.options);
 
     CHECK(captures[0].work_dir == "/var/flows/router1");
     CHECK(captures[0].stat_interval == 5);
@@ -133,6 +143,10 @@ TEST_CASE("a bad config line is named by file and line", "[capture][config]") {
           "configuration line");
     CHECK(config_error("-w /x --version 0/0/1\n") ==
           "test.conf:1: -h, --help and --version do not belong in a configuration line");
+    // The CR of a CRLF line ending is part of the line break, not a
+    // character a backslash could keep.
+    CHECK(config_error("-w /var/flows/b 0/0/9996 -C b\\\r\n") ==
+          "test.conf:1: a line cannot end with a backslash");
 }
 
 TEST_CASE("two daemon lines may not share a pidfile", "[capture][config]") {
@@ -167,8 +181,12 @@ TEST_CASE("a config file on disk", "[capture][config]") {
                "\r\n"
                "-w '/data/support/flow/second site' -C 'Second site' -n 95 0/0/30124";
     }
-    const std::vector<CaptureOptions> captures = capture::parse_config_file(path);
-    REQUIRE(captures.size() == 2);
+    const std::vector<ConfigLine> lines = capture::parse_config_file(path);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].number == 2);
+    CHECK(lines[1].number == 4);
+    std::vector<CaptureOptions> captures;
+    for (const ConfigLine& line : lines) captures.push_back(line.options);
     CHECK(captures[0].work_dir == "/data/support/flow/default");
     CHECK(captures[0].listen.port == 30123);
     CHECK(captures[1].work_dir == "/data/support/flow/second site");
