@@ -1,25 +1,23 @@
 #include "key_value_lines.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <stdexcept>
+
+#include "flowfile/text_lines.hpp"
 
 namespace capture {
 
 KeyValues read_key_value_lines(std::string_view text) {
     KeyValues out;
-    std::size_t line_number = 0;
-    while (!text.empty()) {
-        const std::size_t end = std::min(text.find('\n'), text.size());
-        std::string_view line = text.substr(0, end);
-        text.remove_prefix(std::min(end + 1, text.size()));
-        ++line_number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    flowfile::TextLines lines(text);
+    while (const auto text_line = lines.next()) {
+        const std::string_view line = text_line->text;
         if (line.empty()) continue;
         const std::size_t eq = line.find('=');
         if (eq == std::string_view::npos || eq == 0)
-            throw std::runtime_error("line " + std::to_string(line_number) + " is not key=value");
+            throw std::runtime_error("line " + std::to_string(text_line->number) +
+                                     " is not key=value");
         out.insert_or_assign(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
     }
     return out;
