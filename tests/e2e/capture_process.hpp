@@ -3,17 +3,35 @@
 // Runs the real flow-capture binary for end-to-end tests: started with the
 // given arguments, stderr kept in a file, stopped with a signal.
 
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace flowkeep_e2e {
+
+inline std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// flow-capture's localip/remoteip/port argument for a capture on 127.0.0.1.
+inline std::string listen_arg(std::uint16_t port, const std::string& remote = "0") {
+    return "127.0.0.1/" + remote + "/" + std::to_string(port);
+}
 
 class CaptureProcess {
   public:
@@ -61,12 +79,7 @@ class CaptureProcess {
         return !exited_ && ::waitpid(pid_, &status, WNOHANG) == 0;
     }
 
-    std::string stderr_text() const {
-        std::ifstream in(stderr_path_);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
+    std::string stderr_text() const { return read_text(stderr_path_); }
 
     // Waits until stderr contains `text` (the daemon logs once it is ready).
     bool wait_for_log(const std::string& text,
@@ -86,5 +99,17 @@ class CaptureProcess {
     bool exited_ = false;
     std::filesystem::path stderr_path_;
 };
+
+// Starts a foreground capture (-D is put first) and waits until its socket is
+// bound: the daemon logs the receive buffer it set ("setsockopt(size=") once
+// it has bound the port, so datagrams sent from then on reach it.
+inline std::unique_ptr<CaptureProcess> start_foreground_capture(
+    std::vector<std::string> args, const std::filesystem::path& stderr_path,
+    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    args.insert(args.begin(), "-D");
+    auto p = std::make_unique<CaptureProcess>(args, stderr_path);
+    REQUIRE(p->wait_for_log("setsockopt(size=", timeout));
+    return p;
+}
 
 }  // namespace flowkeep_e2e

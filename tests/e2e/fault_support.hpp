@@ -2,13 +2,21 @@
 
 // Helpers of the fault tests: a sender of numbered flows running in its own
 // thread at a steady rate, reading back what a capture left on disk, the
-// status file, and /proc figures of the daemon.
+// status file, /proc figures of the daemon, and the faults themselves (a
+// small tmpfs, the immutable flag).
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -56,6 +64,11 @@ bool poll_until(Done done, std::chrono::milliseconds timeout) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return true;
+}
+
+inline bool wait_for_status(const std::filesystem::path& p, const std::string& key,
+                            std::uint64_t value, std::chrono::milliseconds timeout) {
+    return poll_until([&] { return status_number(p, key) == value; }, timeout);
 }
 
 // One field of /proc/PID/status ("VmRSS", "Uid", ...), as text after the colon.
@@ -221,5 +234,72 @@ inline StoredFlows read_stored(const std::filesystem::path& dir,
     std::sort(c.files.begin(), c.files.end());
     return c;
 }
+
+// The flow files (ft- and tmp-) below a directory, sorted by path.
+inline std::vector<std::filesystem::path> flow_files(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && (e.path().filename().string().rfind("ft-", 0) == 0 ||
+                                    e.path().filename().string().rfind("tmp-", 0) == 0))
+            out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// A small tmpfs mounted for one test (as root) and unmounted however the test
+// ends.
+class Tmpfs {
+  public:
+    Tmpfs(const std::filesystem::path& target, std::size_t bytes)
+        : target_(target), size_("size=" + std::to_string(bytes)) {
+        std::filesystem::create_directories(target);
+        mounted_ = ::mount("tmpfs", target.c_str(), "tmpfs", 0, size_.c_str()) == 0;
+        if (!mounted_) error_ = std::strerror(errno);
+    }
+    ~Tmpfs() {
+        if (!mounted_) return;
+        ::mount(nullptr, target_.c_str(), nullptr, MS_REMOUNT, size_.c_str());
+        // Lazily as a fallback: a daemon killed after a failed REQUIRE may
+        // hold a descriptor for a moment longer.
+        if (::umount(target_.c_str()) != 0) ::umount2(target_.c_str(), MNT_DETACH);
+    }
+    Tmpfs(const Tmpfs&) = delete;
+    Tmpfs& operator=(const Tmpfs&) = delete;
+
+    bool mounted() const { return mounted_; }
+    const std::string& error() const { return error_; }
+    // 0 or errno.
+    int remount(bool read_only) const {
+        const unsigned long flags = MS_REMOUNT | (read_only ? MS_RDONLY : 0);
+        return ::mount(nullptr, target_.c_str(), nullptr, flags, size_.c_str()) == 0 ? 0 : errno;
+    }
+
+  private:
+    std::filesystem::path target_;
+    std::string size_;  // the mount option, "size=BYTES"
+    bool mounted_ = false;
+    std::string error_;
+};
+
+// chattr +i / -i on a directory; 0 or errno.
+inline int set_immutable(const std::filesystem::path& p, bool on) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int flags = 0;
+    int rc = ::ioctl(fd, FS_IOC_GETFLAGS, &flags);
+    if (rc == 0) {
+        flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+        rc = ::ioctl(fd, FS_IOC_SETFLAGS, &flags);
+    }
+    const int err = rc == 0 ? 0 : errno;
+    ::close(fd);
+    return err;
+}
+
+// Clears the immutable flag however the test ends, so TempDir can go.
+struct ImmutableGuard {
+    std::filesystem::path path;
+    ~ImmutableGuard() { set_immutable(path, false); }
+};
 
 }  // namespace flowkeep_e2e

@@ -9,21 +9,16 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/mount.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <functional>
-#include <map>
 #include <set>
 
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
+#include "command_output.hpp"
+#include "fault_support.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "pdu_sender.hpp"
@@ -32,8 +27,13 @@
 
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
+using flowkeep_e2e::CommandOutput;
 using flowkeep_e2e::free_udp_port;
 using flowkeep_e2e::PduSender;
+using flowkeep_e2e::read_status;
+using flowkeep_e2e::status_number;
+using flowkeep_e2e::Tmpfs;
+using flowkeep_e2e::wait_for_status;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
 
@@ -41,39 +41,11 @@ namespace {
 
 constexpr std::uint32_t router = 0x7f000002;  // 127.0.0.2
 
-// A small tmpfs mounted for one test and unmounted however the test ends.
-class TmpfsMount {
-  public:
-    TmpfsMount(const fs::path& target, std::size_t bytes) : target_(target) {
-        const std::string data = "size=" + std::to_string(bytes);
-        if (::mount("tmpfs", target.c_str(), "tmpfs", 0, data.c_str()) == 0)
-            mounted_ = true;
-        else
-            error_ = std::strerror(errno);
-    }
-    ~TmpfsMount() {
-        // Lazily as a fallback: a daemon killed after a failed REQUIRE may
-        // hold a descriptor for a moment longer.
-        if (mounted_ && ::umount(target_.c_str()) != 0) ::umount2(target_.c_str(), MNT_DETACH);
-    }
-    TmpfsMount(const TmpfsMount&) = delete;
-    TmpfsMount& operator=(const TmpfsMount&) = delete;
-
-    bool mounted() const { return mounted_; }
-    const std::string& error() const { return error_; }
-
-  private:
-    fs::path target_;
-    bool mounted_ = false;
-    std::string error_;
-};
-
 // A 2 MiB tmpfs on `target`, or nullptr when the test cannot run here (a
 // failure under CI, see support/precondition.hpp).
-std::unique_ptr<TmpfsMount> mount_small_disk(const fs::path& target) {
+std::unique_ptr<Tmpfs> mount_small_disk(const fs::path& target) {
     if (!flowkeep_test::running_as_root("the full-disk test mounts a tmpfs and")) return nullptr;
-    fs::create_directories(target);
-    auto m = std::make_unique<TmpfsMount>(target, 2 * 1024 * 1024);
+    auto m = std::make_unique<Tmpfs>(target, 2 * 1024 * 1024);
     if (!flowkeep_test::precondition(m->mounted(), "cannot mount a tmpfs on " + target.string() +
                                                        ": " + m->error() +
                                                        " (a container without CAP_SYS_ADMIN?)"))
@@ -98,50 +70,9 @@ void fill_leaving(const fs::path& path, std::size_t headroom) {
     ::close(fd);
 }
 
-// The daemon's status file as key -> value.
-std::map<std::string, std::string> read_status(const fs::path& p) {
-    std::map<std::string, std::string> out;
-    std::ifstream in(p);
-    for (std::string line; std::getline(in, line);) {
-        const auto eq = line.find('=');
-        if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return out;
-}
-
-std::uint64_t status_number(const fs::path& p, const std::string& key) {
-    const auto s = read_status(p);
-    const auto it = s.find(key);
-    return it == s.end() || it->second.empty() ? 0 : std::stoull(it->second);
-}
-
-bool wait_for_status(const fs::path& p, const std::string& key, std::uint64_t value,
-                     std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (status_number(p, key) == value) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return false;
-}
-
-struct CheckOutput {
-    int exit_code = -1;
-    std::string line;
-};
-
-// Runs flow-capture-status as cron or Nagios would.
-CheckOutput run_status_check(const fs::path& status_file) {
-    const std::string command =
-        std::string(FLOW_CAPTURE_STATUS_BIN) + " --status-file '" + status_file.string() + "'";
-    FILE* out = ::popen(command.c_str(), "r");
-    REQUIRE(out != nullptr);
-    CheckOutput r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, out)) r.line += buf;
-    const int status = ::pclose(out);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+// flow-capture-status on one status file.
+CommandOutput check_status_file(const fs::path& status_file) {
+    return flowkeep_e2e::run_status_check("--status-file '" + status_file.string() + "'");
 }
 
 // One exporter sending v5 PDUs with consecutive flow sequence numbers; each
@@ -164,6 +95,18 @@ class NumberedFlows {
         }
         sender_.send(router, flowkeep_test::build_pdu(h, flows));
         sequence_ += count;
+        return numbers;
+    }
+
+    // Sends `pdus` PDUs of `count` flows, `gap` after each; returns their
+    // numbers.
+    std::set<std::uint32_t> send_spaced(int pdus, std::uint16_t count,
+                                        std::chrono::milliseconds gap) {
+        std::set<std::uint32_t> numbers;
+        for (int i = 0; i < pdus; ++i) {
+            for (const auto n : send(count)) numbers.insert(n);
+            std::this_thread::sleep_for(gap);
+        }
         return numbers;
     }
 
@@ -257,8 +200,7 @@ void check_every_flow_accounted(const std::string& what, const NumberedFlows& fl
 std::unique_ptr<CaptureProcess> start_capture(const TempDir& dir, const fs::path& disk,
                                               std::uint16_t port,
                                               const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"-D",
-                                     "-V",
+    std::vector<std::string> args = {"-V",
                                      "5",
                                      "-N",
                                      "0",
@@ -269,10 +211,8 @@ std::unique_ptr<CaptureProcess> start_capture(const TempDir& dir, const fs::path
                                      "-w",
                                      disk.string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    args.push_back("127.0.0.1/0/" + std::to_string(port));
-    auto p = std::make_unique<CaptureProcess>(args, dir / "capture.stderr");
-    REQUIRE(p->wait_for_log("setsockopt(size="));
-    return p;
+    args.push_back(flowkeep_e2e::listen_arg(port));
+    return flowkeep_e2e::start_foreground_capture(args, dir / "capture.stderr");
 }
 
 }  // namespace
@@ -303,31 +243,24 @@ TEST_CASE(
         10, 40ms, [&] { return status_number(status, "queue_dropped_datagrams") > 0; }, 15s);
     INFO("while the disk was full nothing was dropped: the daemon kept taking flows into memory");
     REQUIRE(dropping);
-    for (int i = 0; i < 3; ++i) {
-        flows.send(10);
-        std::this_thread::sleep_for(40ms);
-    }
+    flows.send_spaced(3, 10, 40ms);
     std::this_thread::sleep_for(1200ms);  // the status file is rewritten every second
     CHECK_THAT(capture->stderr_text(), Catch::Contains("No space left on device"));
     CHECK(status_number(status, "disk_blocked") == 1);
     CHECK(status_number(status, "write_errors") > 0);
-    const CheckOutput while_full = run_status_check(status);
+    const CommandOutput while_full = check_status_file(status);
     CHECK(while_full.exit_code == 1);
-    CHECK_THAT(while_full.line, Catch::StartsWith("FLOWKEEP WARNING - writing blocked"));
+    CHECK_THAT(while_full.out, Catch::StartsWith("FLOWKEEP WARNING - writing blocked"));
 
     // Space returns: the held flows are written, capture goes on.
     fs::remove(disk / "filler");
     REQUIRE(wait_for_status(status, "disk_blocked", 0, 10s));
     CHECK_THAT(capture->stderr_text(), Catch::Contains(" again"));
-    std::set<std::uint32_t> after;
-    for (int i = 0; i < 100; ++i) {
-        for (const auto n : flows.send(30)) after.insert(n);
-        std::this_thread::sleep_for(5ms);
-    }
+    const std::set<std::uint32_t> after = flows.send_spaced(100, 30, 5ms);
     std::this_thread::sleep_for(1500ms);
-    const CheckOutput resumed = run_status_check(status);
+    const CommandOutput resumed = check_status_file(status);
     CHECK(resumed.exit_code == 0);
-    CHECK_THAT(resumed.line, Catch::StartsWith("FLOWKEEP OK - last flow "));
+    CHECK_THAT(resumed.out, Catch::StartsWith("FLOWKEEP OK - last flow "));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 
@@ -353,20 +286,13 @@ TEST_CASE("a capture started on a full disk leaves no empty file and starts when
     // Seconds pass: each retry would take the name of another second.
     std::this_thread::sleep_for(2500ms);
     NumberedFlows flows(port);
-    std::set<std::uint32_t> all;
-    for (int i = 0; i < 5; ++i) {
-        for (const auto n : flows.send(30)) all.insert(n);
-        std::this_thread::sleep_for(5ms);
-    }
+    std::set<std::uint32_t> all = flows.send_spaced(5, 30, 5ms);
     std::this_thread::sleep_for(1200ms);
     CHECK(status_number(status, "disk_blocked") == 1);
 
     fs::remove(disk / "filler");
     REQUIRE(wait_for_status(status, "disk_blocked", 0, 10s));
-    for (int i = 0; i < 5; ++i) {
-        for (const auto n : flows.send(30)) all.insert(n);
-        std::this_thread::sleep_for(5ms);
-    }
+    all.merge(flows.send_spaced(5, 30, 5ms));
     std::this_thread::sleep_for(1500ms);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
@@ -394,26 +320,16 @@ TEST_CASE(
     NumberedFlows flows(port);
     REQUIRE(flows.send_until(
         30, 5ms, [&] { return status_number(status, "disk_blocked") == 1; }, 30s));
-    for (int i = 0; i < 5; ++i) {
-        flows.send(30);
-        std::this_thread::sleep_for(5ms);
-    }
+    flows.send_spaced(5, 30, 5ms);
     capture->signal(SIGHUP);
     REQUIRE(capture->wait_for_log("flow-capture: SIGHUP"));
     std::this_thread::sleep_for(1100ms);
-    for (int i = 0; i < 5; ++i) {
-        flows.send(30);
-        std::this_thread::sleep_for(5ms);
-    }
+    flows.send_spaced(5, 30, 5ms);
 
     fs::remove(disk / "filler");
     REQUIRE(wait_for_status(status, "disk_blocked", 0, 10s));
     std::this_thread::sleep_for(1100ms);
-    std::set<std::uint32_t> after;
-    for (int i = 0; i < 20; ++i) {
-        for (const auto n : flows.send(30)) after.insert(n);
-        std::this_thread::sleep_for(5ms);
-    }
+    const std::set<std::uint32_t> after = flows.send_spaced(20, 30, 5ms);
     std::this_thread::sleep_for(1500ms);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
@@ -435,21 +351,21 @@ TEST_CASE("flow-capture-status says OK for a live capture and CRITICAL once it s
     flows.send(30);
     REQUIRE(wait_for_status(status, "flows", 30, 5s));
 
-    const CheckOutput live = run_status_check(status);
+    const CommandOutput live = check_status_file(status);
     CHECK(live.exit_code == 0);
-    CHECK_THAT(live.line, Catch::Matches("FLOWKEEP OK - last flow [0-9]+ s ago, file tmp-v05\\..*, "
-                                         "30 flows, 0 dropped \\| last_flow_age=[0-9]+s;300;900;0 "
-                                         "flows=30c .*\n"));
+    CHECK_THAT(live.out, Catch::Matches("FLOWKEEP OK - last flow [0-9]+ s ago, file tmp-v05\\..*, "
+                                        "30 flows, 0 dropped \\| last_flow_age=[0-9]+s;300;900;0 "
+                                        "flows=30c .*\n"));
 
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
-    const CheckOutput stopped = run_status_check(status);
+    const CommandOutput stopped = check_status_file(status);
     CHECK(stopped.exit_code == 2);
-    CHECK_THAT(stopped.line,
+    CHECK_THAT(stopped.out,
                Catch::StartsWith("FLOWKEEP CRITICAL - flow-capture (pid " +
                                  std::to_string(capture->pid()) + ") is not running: "));
 
-    const CheckOutput missing = run_status_check(dir / "no-such-status");
+    const CommandOutput missing = check_status_file(dir / "no-such-status");
     CHECK(missing.exit_code == 2);
-    CHECK_THAT(missing.line, Catch::Contains("no status file"));
+    CHECK_THAT(missing.out, Catch::Contains("no status file"));
 }

@@ -13,9 +13,11 @@
 
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
+#include "fault_support.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
+#include "old_archive.hpp"
 #include "output/flow_export_text.hpp"
 #include "pdu_sender.hpp"
 #include "support/precondition.hpp"
@@ -23,8 +25,12 @@
 
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
+using flowkeep_e2e::flow_files;
 using flowkeep_e2e::free_udp_port;
+using flowkeep_e2e::listen_arg;
 using flowkeep_e2e::PduSender;
+using flowkeep_e2e::read_text;
+using flowkeep_e2e::start_foreground_capture;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
 
@@ -32,22 +38,6 @@ namespace {
 
 constexpr std::uint32_t router_a = 0x7f000002;  // 127.0.0.2
 constexpr std::uint32_t router_b = 0x7f000003;  // 127.0.0.3
-
-std::string listen_arg(std::uint16_t port, const std::string& remote = "0") {
-    return "127.0.0.1/" + remote + "/" + std::to_string(port);
-}
-
-std::vector<fs::path> flow_files(const fs::path& dir) {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file() && e.path().filename().string().rfind("ft-", 0) == 0)
-            out.push_back(e.path());
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file() && e.path().filename().string().rfind("tmp-", 0) == 0)
-            out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 struct FileContent {
     flowfile::Header header;
@@ -65,13 +55,6 @@ FileContent read_flow_file(const fs::path& p) {
     return c;
 }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::string this_host() {
     char buf[256] = {};
     ::gethostname(buf, sizeof buf - 1);
@@ -85,22 +68,15 @@ std::vector<std::uint8_t> v5_pdu(std::uint32_t sequence, std::size_t flows) {
         h, std::vector<flowkeep_test::PduFlow>(flows, flowkeep_test::example_flow()));
 }
 
-// Starts a foreground capture and waits until its socket is bound.
-std::unique_ptr<CaptureProcess> start_capture(const TempDir& dir, std::vector<std::string> args) {
-    args.insert(args.begin(), "-D");
-    auto p = std::make_unique<CaptureProcess>(args, dir / "capture.stderr");
-    REQUIRE(p->wait_for_log("setsockopt(size="));
-    return p;
-}
-
 }  // namespace
 
 TEST_CASE("a golden export stream is stored as the original flow-capture stored it", "[e2e]") {
     TempDir dir;
     fs::create_directories(dir / "cap");
     const auto port = free_udp_port();
-    auto capture = start_capture(dir, {"-V", "5", "-z", "0", "-N", "0", "-n", "0", "-w",
-                                       (dir / "cap").string(), listen_arg(port)});
+    auto capture = start_foreground_capture({"-V", "5", "-z", "0", "-N", "0", "-n", "0", "-w",
+                                             (dir / "cap").string(), listen_arg(port)},
+                                            dir / "capture.stderr");
     PduSender sender(port);
     CHECK(sender.send_stream(fs::path(FLOWKEEP_TEST_DATA) / "files/input_v5.pdustream") == 44);
     std::this_thread::sleep_for(500ms);
@@ -133,8 +109,9 @@ TEST_CASE("a golden export stream is stored as the original flow-capture stored 
 TEST_CASE("lost flows, sequencer resets and corrupt datagrams reach the header", "[e2e]") {
     TempDir dir;
     const auto port = free_udp_port();
-    auto capture =
-        start_capture(dir, {"-V", "5", "-n", "0", "-w", dir.path().string(), listen_arg(port)});
+    auto capture = start_foreground_capture(
+        {"-V", "5", "-n", "0", "-w", dir.path().string(), listen_arg(port)},
+        dir / "capture.stderr");
     PduSender sender(port);
     sender.send(router_a, v5_pdu(100, 2));
     sender.send(router_a, v5_pdu(102, 2));
@@ -160,8 +137,9 @@ TEST_CASE("lost flows, sequencer resets and corrupt datagrams reach the header",
 TEST_CASE("the remote address filter keeps one exporter and counts the others", "[e2e]") {
     TempDir dir;
     const auto port = free_udp_port();
-    auto capture = start_capture(dir, {"-V", "5", "-n", "0", "-N", "0", "-w", dir.path().string(),
-                                       listen_arg(port, "127.0.0.2")});
+    auto capture = start_foreground_capture(
+        {"-V", "5", "-n", "0", "-N", "0", "-w", dir.path().string(), listen_arg(port, "127.0.0.2")},
+        dir / "capture.stderr");
     PduSender sender(port);
     sender.send(router_a, v5_pdu(1, 3));
     sender.send(router_b, v5_pdu(1, 5));
@@ -180,8 +158,9 @@ TEST_CASE("the remote address filter keeps one exporter and counts the others", 
 TEST_CASE("SIGHUP finishes the file and the next flows go into a new one", "[e2e]") {
     TempDir dir;
     const auto port = free_udp_port();
-    auto capture = start_capture(
-        dir, {"-V", "5", "-n", "0", "-N", "3", "-w", dir.path().string(), listen_arg(port)});
+    auto capture = start_foreground_capture(
+        {"-V", "5", "-n", "0", "-N", "3", "-w", dir.path().string(), listen_arg(port)},
+        dir / "capture.stderr");
     PduSender sender(port);
     sender.send(router_a, v5_pdu(1, 4));
     std::this_thread::sleep_for(300ms);
@@ -216,7 +195,7 @@ TEST_CASE("after kill -9 the flushed flows survive and the leftover is finished 
                                            "-w",
                                            dir.path().string(),
                                            listen_arg(port)};
-    auto capture = start_capture(dir, args);
+    auto capture = start_foreground_capture(args, dir / "capture.stderr");
     {
         PduSender sender(port);
         for (std::uint32_t i = 0; i < 10; ++i) sender.send(router_a, v5_pdu(i * 30, 30));
@@ -245,7 +224,7 @@ TEST_CASE("after kill -9 the flushed flows survive and the leftover is finished 
     CHECK_FALSE(crashed.header.done());
 
     std::this_thread::sleep_for(1100ms);  // the restart's own file gets another name
-    auto restarted = start_capture(dir, args);
+    auto restarted = start_foreground_capture(args, dir / "capture.stderr");
     REQUIRE(restarted->wait_for_log("recovered "));
     // With -V the restart opens its own file at its first tick; a SIGTERM
     // before that (a loaded machine) would leave only the recovered one.
@@ -289,18 +268,11 @@ TEST_CASE("as a daemon it writes the pidfile flow-tools names and removes it on 
 
 TEST_CASE("expiry at start-up keeps at most -e finished files, oldest by header first", "[e2e]") {
     TempDir dir;
-    const fs::path day = dir / "2009/2009-10/2009-10-15";
-    fs::create_directories(day);
-    for (int i = 0; i < 4; ++i) {
-        const std::uint32_t start = 1255600000 + static_cast<std::uint32_t>(i) * 900;
-        auto w = flowfile::Writer::create(
-            day / ("ft-v05.2009-10-15.0" + std::to_string(i) + "0000+0000"),
-            flowfile::Header::for_capture(5, start, "old", true));
-        w->finish({.cap_end = start + 900});
-    }
+    const fs::path day = flowkeep_e2e::write_old_day(dir.path());
     const auto port = free_udp_port();
-    auto capture = start_capture(
-        dir, {"-V", "5", "-n", "0", "-e", "2", "-w", dir.path().string(), listen_arg(port)});
+    auto capture = start_foreground_capture(
+        {"-V", "5", "-n", "0", "-e", "2", "-w", dir.path().string(), listen_arg(port)},
+        dir / "capture.stderr");
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
     CHECK_FALSE(fs::exists(day / "ft-v05.2009-10-15.000000+0000"));
@@ -388,8 +360,9 @@ TEST_CASE("the fast setting stores the same flows in a file flow-tools can read"
     TempDir dir;
     fs::create_directories(dir / "cap");
     const auto port = free_udp_port();
-    auto capture = start_capture(dir, {"--fast", "-V", "5", "-N", "0", "-n", "0", "-w",
-                                       (dir / "cap").string(), listen_arg(port)});
+    auto capture = start_foreground_capture(
+        {"--fast", "-V", "5", "-N", "0", "-n", "0", "-w", (dir / "cap").string(), listen_arg(port)},
+        dir / "capture.stderr");
     PduSender sender(port);
     sender.send_stream(fs::path(FLOWKEEP_TEST_DATA) / "files/input_v5.pdustream");
     std::this_thread::sleep_for(500ms);

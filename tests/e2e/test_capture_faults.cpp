@@ -9,11 +9,7 @@
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <linux/fs.h>
 #include <pwd.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
@@ -30,11 +26,15 @@
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
 using flowkeep_e2e::free_udp_port;
+using flowkeep_e2e::ImmutableGuard;
+using flowkeep_e2e::listen_arg;
 using flowkeep_e2e::LoadSender;
 using flowkeep_e2e::poll_until;
 using flowkeep_e2e::read_stored;
+using flowkeep_e2e::set_immutable;
 using flowkeep_e2e::status_number;
 using flowkeep_e2e::StoredFlows;
+using flowkeep_e2e::Tmpfs;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
 
@@ -45,8 +45,7 @@ constexpr std::uint32_t router = 0x7f000002;  // 127.0.0.2
 std::unique_ptr<CaptureProcess> start_capture(const TempDir& dir, const fs::path& work,
                                               std::uint16_t port, std::vector<std::string> extra,
                                               const std::string& stderr_name = "capture.stderr") {
-    std::vector<std::string> args = {"-D",
-                                     "-N",
+    std::vector<std::string> args = {"-N",
                                      "0",
                                      "-n",
                                      "0",
@@ -57,10 +56,8 @@ std::unique_ptr<CaptureProcess> start_capture(const TempDir& dir, const fs::path
                                      "-w",
                                      work.string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    args.push_back("127.0.0.1/0/" + std::to_string(port));
-    auto p = std::make_unique<CaptureProcess>(args, dir / stderr_name);
-    REQUIRE(p->wait_for_log("setsockopt(size=", 20s));
-    return p;
+    args.push_back(listen_arg(port));
+    return flowkeep_e2e::start_foreground_capture(args, dir / stderr_name, 20s);
 }
 
 std::uint64_t status_of(const TempDir& dir, const std::string& key) {
@@ -73,65 +70,22 @@ void wait_status_rewrite(const TempDir& dir) {
     poll_until([&] { return status_of(dir, "updated") > before; }, 5s);
 }
 
+// Stops the load, gives its last datagrams 300 ms to be taken in, and waits
+// for the next rewrite of the status file, which then counts them.
+void stop_load(LoadSender& load, const TempDir& dir) {
+    load.stop();
+    std::this_thread::sleep_for(300ms);
+    wait_status_rewrite(dir);
+}
+
 bool wait_status(const TempDir& dir, const std::string& key, std::uint64_t value,
                  std::chrono::milliseconds timeout = 20s) {
-    return poll_until([&] { return status_of(dir, key) == value; }, timeout);
+    return flowkeep_e2e::wait_for_status(dir / "status", key, value, timeout);
 }
 
 bool need_root(const char* what) {
     return flowkeep_test::running_as_root(what);
 }
-
-// A small tmpfs mounted for one test and unmounted however the test ends.
-class Tmpfs {
-  public:
-    explicit Tmpfs(const fs::path& target) : target_(target) {
-        fs::create_directories(target);
-        mounted_ = ::mount("tmpfs", target.c_str(), "tmpfs", 0, "size=16m") == 0;
-        if (!mounted_) error_ = std::strerror(errno);
-    }
-    ~Tmpfs() {
-        if (!mounted_) return;
-        ::mount(nullptr, target_.c_str(), nullptr, MS_REMOUNT, "size=16m");
-        if (::umount(target_.c_str()) != 0) ::umount2(target_.c_str(), MNT_DETACH);
-    }
-    Tmpfs(const Tmpfs&) = delete;
-    Tmpfs& operator=(const Tmpfs&) = delete;
-
-    bool mounted() const { return mounted_; }
-    const std::string& error() const { return error_; }
-    // 0 or errno.
-    int remount(bool read_only) const {
-        const unsigned long flags = MS_REMOUNT | (read_only ? MS_RDONLY : 0);
-        return ::mount(nullptr, target_.c_str(), nullptr, flags, "size=16m") == 0 ? 0 : errno;
-    }
-
-  private:
-    fs::path target_;
-    bool mounted_ = false;
-    std::string error_;
-};
-
-// chattr +i / -i; 0 or errno.
-int set_immutable(const fs::path& p, bool on) {
-    const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    int flags = 0;
-    int rc = ::ioctl(fd, FS_IOC_GETFLAGS, &flags);
-    if (rc == 0) {
-        flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
-        rc = ::ioctl(fd, FS_IOC_SETFLAGS, &flags);
-    }
-    const int err = rc == 0 ? 0 : errno;
-    ::close(fd);
-    return err;
-}
-
-// Clears the immutable flag however the test ends, so TempDir can go.
-struct ImmutableGuard {
-    fs::path path;
-    ~ImmutableGuard() { set_immutable(path, false); }
-};
 
 std::string file_list(const StoredFlows& s) {
     std::string out;
@@ -241,9 +195,7 @@ TEST_CASE("the data directory removed while running: logged, counted, resumed wh
     REQUIRE(wait_status(dir, "disk_blocked", 0));
     const auto back = LoadSender::Clock::now();
     std::this_thread::sleep_for(1500ms);
-    load.stop();
-    std::this_thread::sleep_for(300ms);
-    wait_status_rewrite(dir);
+    stop_load(load, dir);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 
@@ -303,9 +255,7 @@ TEST_CASE(
     REQUIRE(wait_status(dir, "disk_blocked", 0));
     const auto back = LoadSender::Clock::now();
     std::this_thread::sleep_for(1500ms);
-    load.stop();
-    std::this_thread::sleep_for(300ms);
-    wait_status_rewrite(dir);
+    stop_load(load, dir);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 
@@ -335,7 +285,7 @@ TEST_CASE("a file system remounted read-only: logged, counted, resumed when it i
     if (!need_root("remounting a tmpfs read-only")) return;
     TempDir dir;
     const fs::path work = dir / "data";
-    Tmpfs disk(work);
+    Tmpfs disk(work, 16 * 1024 * 1024);
     if (!flowkeep_test::precondition(disk.mounted(), "cannot mount a tmpfs: " + disk.error()))
         return;
     const auto port = free_udp_port();
@@ -367,9 +317,7 @@ TEST_CASE("a file system remounted read-only: logged, counted, resumed when it i
     REQUIRE(wait_status(dir, "disk_blocked", 0));
     const auto back = LoadSender::Clock::now();
     std::this_thread::sleep_for(1500ms);
-    load.stop();
-    std::this_thread::sleep_for(300ms);
-    wait_status_rewrite(dir);
+    stop_load(load, dir);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 
@@ -472,9 +420,7 @@ TEST_CASE("a SIGHUP storm while receiving: no crash, no flow lost, every file fi
     }
     const auto storm_end = std::time(nullptr);
     std::this_thread::sleep_for(1500ms);
-    load.stop();
-    std::this_thread::sleep_for(300ms);
-    wait_status_rewrite(dir);
+    stop_load(load, dir);
     CHECK(capture->running());
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
@@ -619,7 +565,7 @@ TEST_CASE(
                                      (work / "status").string(),
                                      "-w",
                                      work.string(),
-                                     "127.0.0.1/0/" + std::to_string(port)};
+                                     listen_arg(port)};
     CaptureProcess capture(args, dir / "capture.stderr");
     REQUIRE(capture.wait_for_log("running as user nobody", 20s));
     const std::string ids = std::to_string(uid) + "\t" + std::to_string(uid) + "\t" +
@@ -678,7 +624,7 @@ TEST_CASE(
     const auto port = free_udp_port();
     const fs::path pid_path = dir.path() / ("run.pid." + std::to_string(port));
     CaptureProcess parent({"-V", "5", "--user", "nobody", "-p", (dir / "run.pid").string(), "-w",
-                           work.string(), "127.0.0.1/0/" + std::to_string(port)},
+                           work.string(), listen_arg(port)},
                           dir / "capture.stderr");
     REQUIRE(parent.wait() == 0);
     REQUIRE(poll_until([&] { return fs::exists(pid_path) && fs::file_size(pid_path) > 0; }, 10s));
@@ -705,7 +651,7 @@ TEST_CASE("the option --user refuses an unknown user with one line, before anyth
           "[e2e][faults][privileges]") {
     TempDir dir;
     CaptureProcess p({"-D", "--user", "no-such-user-flowkeep", "-w", dir.path().string(),
-                      "127.0.0.1/0/" + std::to_string(free_udp_port())},
+                      listen_arg(free_udp_port())},
                      dir / "err");
     CHECK(p.wait() == 1);
     CHECK(p.stderr_text() == "flow-capture: --user no-such-user-flowkeep: no such user\n");

@@ -6,14 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <linux/fs.h>
 #include <netinet/in.h>
 #include <pwd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <cerrno>
 #include <cstring>
 #include <fstream>
 
@@ -26,15 +22,15 @@
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
 using flowkeep_e2e::free_udp_port;
+using flowkeep_e2e::ImmutableGuard;
+using flowkeep_e2e::listen_arg;
 using flowkeep_e2e::poll_until;
+using flowkeep_e2e::read_text;
+using flowkeep_e2e::set_immutable;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string listen_arg(std::uint16_t port) {
-    return "127.0.0.1/0/" + std::to_string(port);
-}
 
 // Binds 127.0.0.1:port as the process already using the port would.
 class PortHolder {
@@ -62,13 +58,6 @@ bool port_free(std::uint16_t port) {
     return PortHolder(port).bound();
 }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // Stops the daemon named by a pidfile, if any.
 void stop_daemon(const fs::path& pidfile) {
     if (!fs::exists(pidfile)) return;
@@ -76,22 +65,6 @@ void stop_daemon(const fs::path& pidfile) {
     if (pid <= 0) return;
     ::kill(pid, SIGTERM);
     poll_until([&] { return ::kill(pid, 0) != 0; }, 10s);
-}
-
-// chattr +i / -i; 0 or errno.
-int set_immutable(const fs::path& p, bool on) {
-    const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    int flags = 0;
-    int err = 0;
-    if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) {
-        err = errno;
-    } else {
-        flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
-        if (::ioctl(fd, FS_IOC_SETFLAGS, &flags) != 0) err = errno;
-    }
-    ::close(fd);
-    return err;
 }
 
 }  // namespace
@@ -307,10 +280,7 @@ TEST_CASE("an immutable work directory is refused at start, with and without -D"
             false, std::string("chattr +i (CAP_LINUX_IMMUTABLE): ") + std::strerror(err));
         return;
     }
-    struct Unset {
-        fs::path p;
-        ~Unset() { set_immutable(p, false); }
-    } unset{work};
+    const ImmutableGuard unset{work};
     const auto port = free_udp_port();
     const std::string expected = "flow-capture: work directory " + work.string() +
                                  " is not writable: Operation not permitted\n";

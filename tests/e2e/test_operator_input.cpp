@@ -6,27 +6,29 @@
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
-#include <map>
-#include <regex>
 #include <sstream>
 
 #include "capture/pdu_builder.hpp"
 #include "capture_process.hpp"
+#include "command_output.hpp"
 #include "fault_support.hpp"
 #include "flowfile/reader.hpp"
-#include "flowfile/writer.hpp"
+#include "old_archive.hpp"
 #include "pdu_sender.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using flowkeep_e2e::CaptureProcess;
+using flowkeep_e2e::CommandOutput;
+using flowkeep_e2e::flow_files;
 using flowkeep_e2e::free_udp_port;
+using flowkeep_e2e::listen_arg;
 using flowkeep_e2e::PduSender;
+using flowkeep_e2e::run_command;
+using flowkeep_e2e::run_status_check;
+using flowkeep_e2e::start_foreground_capture;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
 
@@ -44,38 +46,6 @@ std::size_t lines_containing(const std::string& text, const std::string& part) {
     for (std::string line; std::getline(in, line);)
         if (line.find(part) != std::string::npos) ++n;
     return n;
-}
-
-std::vector<fs::path> flow_files(const fs::path& dir) {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file() && (e.path().filename().string().rfind("ft-", 0) == 0 ||
-                                    e.path().filename().string().rfind("tmp-", 0) == 0))
-            out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-struct CommandOutput {
-    int exit_code = -1;
-    std::string out;
-};
-
-// Runs `program` with `arguments` (already shell-quoted); stdout only.
-CommandOutput run_command(const std::string& program, const std::string& arguments) {
-    const std::string command = program + " " + arguments;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    CommandOutput r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, pipe)) r.out += buf;
-    const int status = ::pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
-
-CommandOutput run_status_check(const std::string& arguments) {
-    return run_command(FLOW_CAPTURE_STATUS_BIN, arguments);
 }
 
 // A status file as a live daemon (this test process) writes it.
@@ -120,10 +90,9 @@ TEST_CASE("500 NetFlow v9 datagrams: a line or two naming the version, counted a
     TempDir dir;
     const fs::path status = dir / "status";
     const auto port = free_udp_port();
-    CaptureProcess capture({"-D", "-V", "5", "-n", "0", "--status-file", status.string(), "-w",
-                            dir.path().string(), "127.0.0.1/0/" + std::to_string(port)},
-                           dir / "capture.stderr");
-    REQUIRE(capture.wait_for_log("setsockopt(size="));
+    auto capture = start_foreground_capture({"-V", "5", "-n", "0", "--status-file", status.string(),
+                                             "-w", dir.path().string(), listen_arg(port)},
+                                            dir / "capture.stderr");
 
     std::vector<std::uint8_t> v9 = flowkeep_test::build_pdu(flowkeep_test::example_header(5), 1);
     v9[0] = 0;
@@ -139,10 +108,10 @@ TEST_CASE("500 NetFlow v9 datagrams: a line or two naming the version, counted a
     const auto counted = flowkeep_e2e::read_status(status);
     CHECK(counted.at("corrupt_packets") == "0");
     CHECK(counted.at("datagrams") == "501");
-    capture.signal(SIGTERM);
-    REQUIRE(capture.wait() == 0);
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
 
-    const std::string log = capture.stderr_text();
+    const std::string log = capture->stderr_text();
     INFO(log);
     // flow-tools (and flowkeep before) logged two lines per datagram: 1000.
     CHECK(lines_in(log) < 10);
@@ -168,25 +137,16 @@ TEST_CASE("500 NetFlow v9 datagrams: a line or two naming the version, counted a
 
 TEST_CASE("a dry-run expiry (-d 1) says it removed nothing and removes nothing", "[e2e]") {
     TempDir dir;
-    const fs::path day = dir / "2009/2009-10/2009-10-15";
-    fs::create_directories(day);
-    for (int i = 0; i < 4; ++i) {
-        const std::uint32_t start = 1255600000 + static_cast<std::uint32_t>(i) * 900;
-        auto w = flowfile::Writer::create(
-            day / ("ft-v05.2009-10-15.0" + std::to_string(i) + "0000+0000"),
-            flowfile::Header::for_capture(5, start, "old", true));
-        w->finish({.cap_end = start + 900});
-    }
+    const fs::path day = flowkeep_e2e::write_old_day(dir.path());
     const auto port = free_udp_port();
-    CaptureProcess capture({"-D", "-d", "1", "-V", "5", "-n", "0", "-e", "2", "-w",
-                            dir.path().string(), "127.0.0.1/0/" + std::to_string(port)},
-                           dir / "capture.stderr");
-    REQUIRE(capture.wait_for_log("setsockopt(size="));
-    capture.signal(SIGTERM);
-    REQUIRE(capture.wait() == 0);
+    auto capture = start_foreground_capture(
+        {"-d", "1", "-V", "5", "-n", "0", "-e", "2", "-w", dir.path().string(), listen_arg(port)},
+        dir / "capture.stderr");
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
     for (int i = 0; i < 4; ++i)
         CHECK(fs::exists(day / ("ft-v05.2009-10-15.0" + std::to_string(i) + "0000+0000")));
-    const std::string log = capture.stderr_text();
+    const std::string log = capture->stderr_text();
     CHECK_THAT(log, Catch::Contains("flow-capture: would remove/1 "
                                     "./2009/2009-10/2009-10-15/ft-v05.2009-10-15.000000+0000 "
                                     "(dry run with -d: not removed)"));
