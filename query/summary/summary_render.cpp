@@ -43,27 +43,35 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
     return length;
 }
 
-// A table must stay one line per row, and its columns aligned, whatever an
-// account name holds: control characters and bytes that are not UTF-8 are
-// shown as '?'.
-std::string printable(std::string_view text) {
-    std::string out;
+// Walks text as UTF-8: a valid multi-byte character is copied to `out` as
+// it is, each ASCII byte goes to on_ascii and each byte that starts no valid
+// character to on_invalid, so that an escaping rule says only what it changes.
+template <typename OnAscii, typename OnInvalid>
+void copy_utf8(std::string& out, std::string_view text, OnAscii on_ascii, OnInvalid on_invalid) {
     for (std::size_t i = 0; i < text.size();) {
         const unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c == 0x7f) {
-            out += '?';
-            ++i;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
+        if (c < 0x80) {
+            on_ascii(c);
             ++i;
         } else if (const std::size_t n = utf8_length(text, i); n > 0) {
             out.append(text.substr(i, n));
             i += n;
         } else {
-            out += '?';
+            on_invalid();
             ++i;
         }
     }
+}
+
+// A table must stay one line per row, and its columns aligned, whatever an
+// account name holds: control characters and bytes that are not UTF-8 are
+// shown as '?'.
+std::string printable(std::string_view text) {
+    std::string out;
+    copy_utf8(
+        out, text,
+        [&](unsigned char c) { out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c); },
+        [&] { out += '?'; });
     return out;
 }
 
@@ -146,29 +154,22 @@ void write_csv(std::ostream& out, const SummaryReport& report) {
 // document stays valid whatever a clients file holds.
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
-    for (std::size_t i = 0; i < text.size();) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-            ++i;
-        } else if (c < 0x20) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-            ++i;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
-            ++i;
-        } else if (const std::size_t n = utf8_length(text, i); n > 0) {
-            out.append(text.substr(i, n));
-            i += n;
-        } else {
-            out += "\\ufffd";
-            ++i;
-        }
-    }
+    copy_utf8(
+        out, text,
+        [&](unsigned char c) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += static_cast<char>(c);
+            } else if (c < 0x20) {
+                static constexpr char hex[] = "0123456789abcdef";
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
+            } else {
+                out += static_cast<char>(c);
+            }
+        },
+        [&] { out += "\\ufffd"; });
     out += '"';
 }
 
