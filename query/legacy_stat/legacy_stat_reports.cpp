@@ -29,8 +29,10 @@ bool tcp_or_udp(const Record& r) {
 }
 
 std::uint32_t prefix_of(std::uint32_t addr, std::uint8_t mask) {
-    // ipv4_len2mask(): a length above 32 gives an empty mask.
-    if (mask == 0 || mask > 32) return 0;
+    // ipv4_len2mask() looks the length up in a table whose entry 0, also used
+    // for any length above 32, is all ones: a /0 flow keeps its whole address
+    // (query-tools.md §5, the -f 26 sample: 0.0.0.1/0, 0.0.0.2/0, ...).
+    if (mask == 0 || mask > 32) return addr;
     return addr & (0xFFFFFFFFu << (32 - mask));
 }
 

@@ -59,17 +59,6 @@ void check_against_original(const OriginalRun& run) {
     CHECK(ours.out == file_text(test_data("legacy_stat/" + run.out_file)));
 }
 
-// Issue 11, open bug: the original's ipv4_len2mask() gives 0xffffffff for a
-// mask length of 0 (and above 32), so reports 24..26 keep the whole address
-// of a /0 flow ("0.0.0.7/0", one row per address), where flowkeep's
-// prefix_of() empties it (one "0/0" row).  flow-gen's streams carry only /0
-// masks; the real captures have none and match.
-bool zero_mask_prefix_run(const OriginalRun& run) {
-    const std::string& format = run.argv.at(2);
-    const bool prefix_report = format == "24" || format == "25" || format == "26";
-    return prefix_report && run.input.rfind("input_", 0) == 0;
-}
-
 }  // namespace
 
 TEST_CASE("flow-stat -f N prints what the real flow-stat printed for the same input and options") {
@@ -77,13 +66,7 @@ TEST_CASE("flow-stat -f N prints what the real flow-stat printed for the same in
     const auto runs = original_runs();
     // Every report on v1, v5, v6, v7 and v1005 streams at least once.
     REQUIRE(runs.size() >= 33 * 9);
-    for (const OriginalRun& run : runs)
-        if (!zero_mask_prefix_run(run)) check_against_original(run);
-}
-
-TEST_CASE("flow-stat -f 24..26 keeps the whole address of a /0 flow like the original",
-          "[!mayfail]") {
-    const ScopedTimeZone utc("UTC");
-    for (const OriginalRun& run : original_runs())
-        if (zero_mask_prefix_run(run)) check_against_original(run);
+    // Includes reports 24..26 on flow-gen's streams, whose flows all have /0
+    // masks: the original keeps a /0 flow's whole address ("0.0.0.7/0").
+    for (const OriginalRun& run : runs) check_against_original(run);
 }
