@@ -92,7 +92,8 @@ Config read_config(const std::string& path) {
         // Two captures on one port (different local addresses) stay apart.
         const std::uint16_t port = c.options.listen.port;
         const int uses = ++port_uses[port];
-        c.instance = std::to_string(port) + (uses > 1 ? "-" + std::to_string(uses) : "");
+        c.instance = std::to_string(port);
+        if (uses > 1) c.instance.append("-").append(std::to_string(uses));
         // systemd supervises a process that stays in the foreground and
         // collects its stderr; a status file lets monitoring check each
         // capture.  Put first so that a "--" in the line still ends options.
