@@ -1,7 +1,8 @@
 #pragma once
 
 // Runs the real flow-capture binary for end-to-end tests: started with the
-// given arguments, stderr kept in a file, stopped with a signal.
+// given arguments, stderr kept in a file, stopped with a signal.  What a
+// sanitizer reports in it, or in a daemon it starts, fails the test.
 
 #include <catch2/catch.hpp>
 
@@ -19,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "sanitizer_log.hpp"
+
 namespace flowkeep_e2e {
 
 inline std::string read_text(const std::filesystem::path& p) {
@@ -35,19 +38,22 @@ inline std::string listen_arg(std::uint16_t port, const std::string& remote = "0
 
 class CaptureProcess {
   public:
-    CaptureProcess(const std::vector<std::string>& args, const std::filesystem::path& stderr_path)
+    // `program` is flow-capture unless a test shows what the sanitizer
+    // check does with another one.
+    CaptureProcess(const std::vector<std::string>& args, const std::filesystem::path& stderr_path,
+                   const std::string& program = FLOW_CAPTURE_BIN)
         : stderr_path_(stderr_path) {
         pid_ = ::fork();
         if (pid_ == 0) {
             const int fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             ::dup2(fd, 2);
             std::vector<char*> argv;
-            std::string program = FLOW_CAPTURE_BIN;
-            argv.push_back(program.data());
+            std::string path = program;
+            argv.push_back(path.data());
             std::vector<std::string> copy = args;
             for (auto& a : copy) argv.push_back(a.data());
             argv.push_back(nullptr);
-            ::execv(program.c_str(), argv.data());
+            ::execve(path.c_str(), argv.data(), sanitizer_log_.environment());
             ::_exit(127);
         }
     }
@@ -56,6 +62,31 @@ class CaptureProcess {
             ::kill(pid_, SIGKILL);
             ::waitpid(pid_, nullptr, 0);
         }
+        check_sanitizer_log();
+    }
+
+    // Fails the test with each sanitizer report not seen before.  The
+    // destructor calls it; a test calls it once a daemon is gone.
+    void check_sanitizer_log() {
+        const std::string reports = new_sanitizer_reports();
+        if (reports.empty()) return;
+        sanitizer_log_.keep();
+        FAIL_CHECK(reports);
+    }
+
+    // Each sanitizer report not returned before, named and quoted.
+    std::string new_sanitizer_reports() { return sanitizer_log_.new_reports(); }
+
+    // Stops a daemon this process started: it is not the test's child, so
+    // its exit status reaches nobody and only its disappearance says that
+    // whatever it reported at exit is written.
+    void stop_daemon(pid_t daemon, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+        ::kill(daemon, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (::kill(daemon, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CHECK(::kill(daemon, 0) != 0);
+        check_sanitizer_log();
     }
 
     void signal(int sig) { ::kill(pid_, sig); }
@@ -95,6 +126,7 @@ class CaptureProcess {
     pid_t pid() const { return pid_; }
 
   private:
+    SanitizerLog sanitizer_log_;  // made before the fork, which copies it
     pid_t pid_ = -1;
     bool exited_ = false;
     std::filesystem::path stderr_path_;

@@ -257,9 +257,7 @@ TEST_CASE("as a daemon it writes the pidfile flow-tools names and removes it on 
     CHECK(read_text(pid_path) == std::to_string(daemon) + "\n");
     PduSender(port).send(router_a, v5_pdu(1, 2));
     std::this_thread::sleep_for(300ms);
-    ::kill(daemon, SIGTERM);
-    for (int i = 0; i < 250 && ::kill(daemon, 0) == 0; ++i) std::this_thread::sleep_for(20ms);
-    CHECK(::kill(daemon, 0) != 0);
+    parent.stop_daemon(daemon);
     CHECK_FALSE(fs::exists(pid_path));
     const auto files = flow_files(dir.path());
     REQUIRE(files.size() == 1);
@@ -327,9 +325,7 @@ TEST_CASE("a flow-capture.conf given with --config starts one daemon per flow-ca
     PduSender(port2).send(router_b, v5_pdu(1, 3));
     std::this_thread::sleep_for(300ms);
     for (const auto& p : {pid1, pid2}) {
-        const pid_t pid = std::stoi(read_text(p));
-        ::kill(pid, SIGTERM);
-        for (int i = 0; i < 250 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(20ms);
+        starter.stop_daemon(std::stoi(read_text(p)));
     }
     const auto r1 = flow_files(dir / "r1");
     const auto r2 = flow_files(dir / "r2");

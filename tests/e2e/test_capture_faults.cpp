@@ -641,8 +641,7 @@ TEST_CASE(
     struct stat st {};
     REQUIRE(::stat(pid_path.c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0644);
-    ::kill(daemon, SIGTERM);
-    CHECK(poll_until([&] { return ::kill(daemon, 0) != 0; }, 10s));
+    parent.stop_daemon(daemon);
     CHECK(fs::exists(pid_path));
     CHECK(fs::file_size(pid_path) == 0);
 }

@@ -58,13 +58,12 @@ bool port_free(std::uint16_t port) {
     return PortHolder(port).bound();
 }
 
-// Stops the daemon named by a pidfile, if any.
-void stop_daemon(const fs::path& pidfile) {
+// Stops the daemon named by a pidfile, if any, which `starter` started.
+void stop_daemon(CaptureProcess& starter, const fs::path& pidfile) {
     if (!fs::exists(pidfile)) return;
     const pid_t pid = std::atoi(read_text(pidfile).c_str());
     if (pid <= 0) return;
-    ::kill(pid, SIGTERM);
-    poll_until([&] { return ::kill(pid, 0) != 0; }, 10s);
+    starter.stop_daemon(pid);
 }
 
 }  // namespace
@@ -180,8 +179,8 @@ TEST_CASE("flow-capture --config: the captures of a good file are running when i
     CHECK_FALSE(port_free(port1));
     CHECK_FALSE(port_free(port2));
     CHECK(starter.stderr_text().empty());
-    stop_daemon(pid1);
-    stop_daemon(pid2);
+    stop_daemon(starter, pid1);
+    stop_daemon(starter, pid2);
 }
 
 TEST_CASE("a daemon on a busy port exits 1 with the reason and leaves no pidfile", "[e2e][start]") {
@@ -226,7 +225,7 @@ TEST_CASE("a daemon's parent exits 0 once the daemon is ready, its pidfile writt
     const pid_t daemon = std::atoi(read_text(pidfile).c_str());
     CHECK(daemon > 0);
     CHECK(::kill(daemon, 0) == 0);
-    stop_daemon(pidfile);
+    stop_daemon(p, pidfile);
 }
 
 TEST_CASE(
