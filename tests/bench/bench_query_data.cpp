@@ -43,6 +43,7 @@
 
 #include "flowfile/archive.hpp"
 #include "flowfile/header.hpp"
+#include "flowfile/ipv4_text.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "isp_traffic.hpp"
@@ -233,10 +234,7 @@ class ExporterSockets {
                 0) {
             const int error = errno;
             ::close(fd);
-            throw std::runtime_error("exporter " + std::to_string(exporter >> 24) + "." +
-                                     std::to_string((exporter >> 16) & 255) + "." +
-                                     std::to_string((exporter >> 8) & 255) + "." +
-                                     std::to_string(exporter & 255) +
+            throw std::runtime_error("exporter " + flowfile::ipv4_text(exporter) +
                                      ": cannot bind or connect: " + std::strerror(error));
         }
         fds_.emplace(exporter, fd);

@@ -42,6 +42,7 @@
 #include <system_error>
 #include <vector>
 
+#include "flowfile/ipv4_text.hpp"
 #include "isp_traffic.hpp"
 #include "quantity.hpp"
 #include "v5_wire.hpp"
@@ -164,11 +165,6 @@ bool is_loopback(std::uint32_t address) {
     return (address >> 24) == 127;
 }
 
-std::string ipv4_text(std::uint32_t address) {
-    return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
-           std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff);
-}
-
 sockaddr_in resolve_destination(const std::string& text) {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
@@ -200,9 +196,10 @@ SendPlan make_plan(const SendOptions& o) {
     SendPlan plan;
     plan.destination = resolve_destination(o.destination);
     const std::uint32_t dst = ntohl(plan.destination.sin_addr.s_addr);
-    plan.destination_text = ipv4_text(dst) + ":" + std::to_string(ntohs(plan.destination.sin_port));
+    plan.destination_text =
+        flowfile::ipv4_text(dst) + ":" + std::to_string(ntohs(plan.destination.sin_port));
     if (!is_loopback(dst) && !o.allow_remote)
-        throw UsageError("destination " + ipv4_text(dst) +
+        throw UsageError("destination " + flowfile::ipv4_text(dst) +
                          " is not a loopback address (127.0.0.0/8); pass --allow-remote to send "
                          "to another host");
 
@@ -283,7 +280,7 @@ std::vector<int> open_sockets(const SendPlan& plan) {
             local.sin_family = AF_INET;
             local.sin_addr.s_addr = htonl(*source);
             if (::bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0)
-                fail("bind source address " + ipv4_text(*source));
+                fail("bind source address " + flowfile::ipv4_text(*source));
         }
         if (::connect(fd, reinterpret_cast<const sockaddr*>(&plan.destination),
                       sizeof plan.destination) != 0)
