@@ -101,6 +101,29 @@ class ReceivingThread {
     }
 
   private:
+    // Only the receiving thread writes these; the status file reads them.
+    void publish_template_stats() {
+        const TemplateStats& t = decoder_.stats().template_pdus;
+        if (t.datagrams == published_template_datagrams_) return;
+        published_template_datagrams_ = t.datagrams;
+        const auto set = [](std::atomic<std::uint64_t>& a, std::uint64_t v) {
+            a.store(v, std::memory_order_relaxed);
+        };
+        set(counters_.template_datagrams, t.datagrams);
+        set(counters_.templates, decoder_.templates().templates());
+        set(counters_.templates_refused, t.refused_templates + t.malformed_templates);
+        set(counters_.no_template_sets, t.no_template_sets);
+        set(counters_.malformed_sets, t.malformed_sets);
+        set(counters_.ipv6_flows_not_stored, t.fit.ipv6_not_stored);
+        set(counters_.unplaceable_time_flows, t.fit.unplaceable_time);
+        set(counters_.oversized_flows, t.fit.oversized);
+        set(counters_.no_address_flows, t.fit.no_address);
+        set(counters_.untimed_flows, t.fit.untimed);
+        set(counters_.split_flows, t.fit.split_flows);
+        set(counters_.ifindex_clamped_flows, t.fit.ifindex_clamped);
+        set(counters_.as_trans_flows, t.fit.as_trans);
+    }
+
     void handle(const ReceivedDatagram& d) {
         const std::int64_t now = std::time(nullptr);
         counters_.datagrams.fetch_add(1, std::memory_order_relaxed);
@@ -121,6 +144,7 @@ class ReceivingThread {
         }
         const Datagram datagram{.bytes = d.bytes,
                                 .source_ip = d.source_ipv4,
+                                .source_port = d.source_port,
                                 .local_ip = d.local_ipv4,
                                 .local_port = rx_.port(),
                                 .receive_time = now};
@@ -130,9 +154,7 @@ class ReceivingThread {
             counters_.flows.fetch_add(r.records, std::memory_order_relaxed);
             counters_.last_flow_time.store(now, std::memory_order_relaxed);
         }
-        if (r.reason == RejectReason::unsupported_version)
-            counters_.unsupported_datagrams.fetch_add(1, std::memory_order_relaxed);
-        else if (!r.accepted())
+        if (!r.accepted())
             counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
         if (r.reason == RejectReason::exporter_limit) {
             counters_.exporter_limit_datagrams.fetch_add(1, std::memory_order_relaxed);
@@ -140,6 +162,7 @@ class ReceivingThread {
                                                      std::memory_order_relaxed);
         }
         counters_.exporters.store(decoder_.exporters().size(), std::memory_order_relaxed);
+        publish_template_stats();
         if (batch_->records.size() + max_records_per_pdu > queue_.records_per_batch()) hand_over();
     }
 
@@ -174,6 +197,7 @@ class ReceivingThread {
     std::unique_ptr<FlowBatch> batch_;
     std::chrono::steady_clock::time_point batch_started_;
     DropEpisode drops_;
+    std::uint64_t published_template_datagrams_ = 0;
     std::uint64_t kernel_drops_logged_ = 0;
     std::chrono::steady_clock::time_point kernel_drops_logged_at_{};
 };
@@ -189,7 +213,6 @@ CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64
             .datagrams = c.datagrams.load(),
             .flows = c.flows.load(),
             .corrupt_packets = c.corrupt_packets.load(),
-            .unsupported_datagrams = c.unsupported_datagrams.load(),
             .queue_dropped_datagrams = c.queue_dropped_datagrams.load(),
             .queue_dropped_flows = c.queue_dropped_flows.load(),
             .kernel_drops = c.kernel_drops.load(),
@@ -201,6 +224,19 @@ CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64
             .exporter_limit_flows = c.exporter_limit_flows.load(),
             .flows_removed_with_open_file = a.flows_removed_with_open_file(),
             .renames_pending = a.renames_pending(),
+            .template_datagrams = c.template_datagrams.load(),
+            .templates = c.templates.load(),
+            .templates_refused = c.templates_refused.load(),
+            .no_template_sets = c.no_template_sets.load(),
+            .malformed_sets = c.malformed_sets.load(),
+            .ipv6_flows_not_stored = c.ipv6_flows_not_stored.load(),
+            .unplaceable_time_flows = c.unplaceable_time_flows.load(),
+            .oversized_flows = c.oversized_flows.load(),
+            .no_address_flows = c.no_address_flows.load(),
+            .untimed_flows = c.untimed_flows.load(),
+            .split_flows = c.split_flows.load(),
+            .ifindex_clamped_flows = c.ifindex_clamped_flows.load(),
+            .as_trans_flows = c.as_trans_flows.load(),
             .disk_blocked = a.blocked(),
             .last_error = a.last_error()};
 }

@@ -22,8 +22,21 @@ struct CaptureCounters {
     std::atomic<std::uint64_t> datagrams{0};
     std::atomic<std::uint64_t> flows{0};
     std::atomic<std::uint64_t> corrupt_packets{0};
-    // NetFlow v9 and IPFIX datagrams: not decoded yet, not corrupt either.
-    std::atomic<std::uint64_t> unsupported_datagrams{0};
+    // NetFlow v9 and IPFIX: the decoder's TemplateStats and the number of
+    // templates it knows, copied after each such datagram.
+    std::atomic<std::uint64_t> template_datagrams{0};
+    std::atomic<std::uint64_t> templates{0};
+    std::atomic<std::uint64_t> templates_refused{0};
+    std::atomic<std::uint64_t> no_template_sets{0};
+    std::atomic<std::uint64_t> malformed_sets{0};
+    std::atomic<std::uint64_t> ipv6_flows_not_stored{0};
+    std::atomic<std::uint64_t> unplaceable_time_flows{0};
+    std::atomic<std::uint64_t> oversized_flows{0};
+    std::atomic<std::uint64_t> no_address_flows{0};
+    std::atomic<std::uint64_t> untimed_flows{0};
+    std::atomic<std::uint64_t> split_flows{0};
+    std::atomic<std::uint64_t> ifindex_clamped_flows{0};
+    std::atomic<std::uint64_t> as_trans_flows{0};
     // Datagrams (and the flows they announced) dropped because the writer was
     // behind and every batch was in flight.
     std::atomic<std::uint64_t> queue_dropped_datagrams{0};

@@ -31,10 +31,12 @@ inline constexpr std::size_t sequence_offset = 16;
 inline constexpr std::size_t engine_type_offset = 20;
 inline constexpr std::size_t engine_id_offset = 21;
 
-// The record count the header announces, whatever the version; 0 when the
-// datagram is too short to hold one.
+// The record count the header announces (v9: templates included); 0 when
+// the datagram is too short to hold one, and for IPFIX, whose header gives
+// the message length instead.
 inline std::uint16_t announced_count(std::span<const std::uint8_t> pdu) {
-    return pdu.size() >= count_offset + 2 ? be16(pdu.data() + count_offset) : 0;
+    if (pdu.size() < count_offset + 2 || be16(pdu.data() + version_offset) == 10) return 0;
+    return be16(pdu.data() + count_offset);
 }
 
 // The header fields copied into every record of a PDU (§5.1); they sit at the

@@ -25,7 +25,7 @@ Decoder::Decoder(DecoderSettings settings, LogSink log)
       log_(std::move(log)),
       stored_version_(settings.stored_version),
       exporters_(settings.max_exporters, settings.max_engines_per_exporter),
-      unsupported_(settings.max_exporters) {
+      templates_(settings.templates) {
     if (stored_version_ != 0 && !is_storable_version(stored_version_))
         throw std::invalid_argument("unsupported export version " +
                                     std::to_string(stored_version_));
@@ -56,16 +56,10 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
         return reject(RejectReason::too_short);
     }
     const std::uint16_t version = pdu::be16(pdu.data() + pdu::version_offset);
-    if (unsupported_version_name(version) != nullptr) {
-        // flow-tools logged these as corrupt, two lines each; they are a
-        // version to come, so they count apart and log at most once a minute.
-        const auto line = unsupported_.count(d.source_ip, version, d.receive_time);
-        if (line && log_) log_(*line);
-        ++stats_.rejected[static_cast<std::size_t>(RejectReason::unsupported_version)];
-        DecodeResult result;
-        result.reason = RejectReason::unsupported_version;
-        return result;
-    }
+    // v9 and IPFIX datagrams are not cut to flow-tools' buffer: flow-tools
+    // never read them, and templates make them longer than any v5 PDU.
+    if (const TemplateFamily* templated = find_template_family(version))
+        return decode_templated(d, *templated, out);
     const PduFamily* family = find_pdu_family(version);
     if (family == nullptr) {
         if (log_) log_("ftpdu version not set.");
@@ -130,8 +124,8 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
     return result;
 }
 
-void Decoder::account_sequence(Exporter& e, std::uint16_t engine_index, std::uint32_t flow_sequence,
-                               std::uint16_t count, FileCounters& counters) {
+void Decoder::account_sequence(Exporter& e, std::uint32_t engine_index, std::uint32_t flow_sequence,
+                               std::uint32_t count, FileCounters& counters) {
     const SequenceCheck check = e.sequence.check(engine_index, flow_sequence, count);
     switch (check.verdict) {
         case SequenceVerdict::first:
@@ -143,8 +137,11 @@ void Decoder::account_sequence(Exporter& e, std::uint16_t engine_index, std::uin
                      " engines: src_ip=" + flowfile::ipv4_text(e.key.source_ip) +
                      " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
                      " d_version=" + std::to_string(e.key.version) +
-                     " engine_type=" + std::to_string(engine_index & 0xffu) +
-                     " engine_id=" + std::to_string(engine_index >> 8) + " not checked");
+                     (e.key.version == 9 || e.key.version == 10
+                          ? " domain=" + std::to_string(engine_index)
+                          : " engine_type=" + std::to_string(engine_index & 0xffu) +
+                                " engine_id=" + std::to_string(engine_index >> 8)) +
+                     " not checked");
                 e.engine_limit_logged = true;
             }
             return;
@@ -163,6 +160,134 @@ void Decoder::account_sequence(Exporter& e, std::uint16_t engine_index, std::uin
     } else {
         ++counters.seq_resets;
         ++e.counters.reset;
+    }
+}
+
+void Decoder::log_malformed_template_pdu(const Datagram& d, std::uint16_t version,
+                                         const std::string& why) {
+    // A broken exporter sends the same damage in every datagram: the first
+    // is logged, then a count once a minute.
+    if (!log_) return;
+    if (malformed_logged_at_ != 0 && d.receive_time - malformed_logged_at_ < 60) {
+        ++malformed_unlogged_;
+        return;
+    }
+    std::string line = std::string(version == 9 ? "NetFlow v9" : "IPFIX") + " datagram from " +
+                       flowfile::ipv4_text(d.source_ip) + " rejected: " + why;
+    if (malformed_unlogged_ != 0)
+        line += " (" + std::to_string(malformed_unlogged_) +
+                " more malformed v9/IPFIX datagrams since the last such line)";
+    log_(line);
+    malformed_logged_at_ = d.receive_time;
+    malformed_unlogged_ = 0;
+}
+
+DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& family,
+                                       std::vector<flowfile::Record>& out) {
+    const std::span<const std::uint8_t> pdu = d.bytes;
+    std::string why;
+    if (!family.verify(pdu, why)) {
+        log_malformed_template_pdu(d, family.version(), why);
+        return reject(RejectReason::malformed);
+    }
+    if (settings_.remote_ip != 0 && d.source_ip != settings_.remote_ip) {
+        if (log_)
+            log_("Unexpected PDU: src_ip=" + flowfile::ipv4_text(d.source_ip) + " not configured");
+        return reject(RejectReason::unexpected_source);
+    }
+    // flow-tools' own default file version; v9 and IPFIX have none of
+    // their own to store.
+    const std::uint16_t stored = stored_version_ != 0 ? stored_version_ : 5;
+    const TemplatePduHeader header = family.header(pdu);
+    const ExporterKey key{d.source_ip, d.local_ip, header.version, d.local_port};
+    const ExporterTable::Lookup found = exporters_.find_or_add(key, d.receive_time);
+    if (found.id == no_exporter) {
+        if (!exporter_limit_logged_ && log_) {
+            log_("exporter limit of " + std::to_string(exporters_.max_exporters()) +
+                 " reached: ignoring datagrams from new exporters, first src_ip=" +
+                 flowfile::ipv4_text(d.source_ip) + " dst_ip=" + flowfile::ipv4_text(d.local_ip) +
+                 " d_version=" + std::to_string(header.version));
+            exporter_limit_logged_ = true;
+        }
+        return reject(RejectReason::exporter_limit);
+    }
+    stored_version_ = stored;
+    Exporter& exporter = exporters_.at(found.id);
+    if (found.created && log_) log_(new_exporter_line(exporter));
+
+    if (d.receive_time - templates_swept_ >= 60) {
+        templates_.expire(d.receive_time);
+        templates_swept_ = d.receive_time;
+    }
+    const TemplateScope scope{d.source_ip, d.source_port, header.version, header.domain};
+    const std::size_t first = out.size();
+    const TemplateDecodeCounts c =
+        family.decode(pdu, templates_, scope, d.receive_time, d.source_ip, stored, out);
+
+    DecodeResult result;
+    result.exporter = found.id;
+    result.records = out.size() - first;
+    // RFC 3954 numbers export packets, RFC 7011 data records; an IPFIX
+    // message with a set we could not read leaves the next number unknown.
+    if (family.sequence_counts_packets())
+        account_sequence(exporter, header.domain, header.sequence, 1, result.counters);
+    else if (c.no_template_sets != 0 || c.malformed_sets != 0)
+        exporter.sequence.resync(header.domain);
+    else
+        account_sequence(exporter, header.domain, header.sequence,
+                         static_cast<std::uint32_t>(c.flow_records + c.options_records),
+                         result.counters);
+
+    ++exporter.counters.pkts;
+    exporter.counters.flows += c.flow_records;
+    exporter.counters.no_template_sets += c.no_template_sets;
+    exporter.counters.ipv6_not_stored += c.fit.ipv6_not_stored;
+    ++stats_.accepted;
+    stats_.flows += c.flow_records;
+    TemplateStats& t = stats_.template_pdus;
+    ++t.datagrams;
+    t.templates += c.templates + c.options_templates;
+    t.withdrawn += c.withdrawn;
+    t.refused_templates += c.refused_templates;
+    t.malformed_templates += c.malformed_templates;
+    t.malformed_sets += c.malformed_sets;
+    t.no_template_sets += c.no_template_sets;
+    t.no_template_bytes += c.no_template_bytes;
+    t.options_records += c.options_records;
+    t.fit += c.fit;
+    log_template_counts(exporter, header.domain, c);
+    return result;
+}
+
+void Decoder::log_template_counts(Exporter& e, std::uint32_t domain,
+                                  const TemplateDecodeCounts& c) {
+    if (!log_) return;
+    const std::string who = std::string(e.key.version == 9 ? "NetFlow v9" : "IPFIX") +
+                            " exporter " + flowfile::ipv4_text(e.key.source_ip) + " domain " +
+                            std::to_string(domain);
+    if ((c.refused_templates != 0 || c.malformed_templates != 0) &&
+        e.note_once(ExporterNote::template_refused))
+        log_(who + ": " + c.problem + " (counted; logged once per exporter)");
+    if (c.malformed_sets != 0 && e.note_once(ExporterNote::malformed_set))
+        log_(who + ": " + c.problem + " (rest of the set dropped, counted; logged once)");
+    if (c.no_template_sets != 0 && e.note_once(ExporterNote::no_template))
+        log_(who + ": data for template " + std::to_string(c.missing_template) +
+             " before its template: dropped and counted until the template arrives");
+    if (c.fit.ipv6_not_stored != 0 && e.note_once(ExporterNote::ipv6))
+        log_(who + ": IPv6 flows are decoded but not stored yet; counted as ipv6_not_stored");
+    if (c.fit.unplaceable_time != 0 && e.note_once(ExporterNote::unplaceable_time))
+        log_(who +
+             ": flow times that a flow-tools record cannot hold (over 49 days from the "
+             "export time, or uptime without the exporter's start time): not stored, "
+             "counted as unplaceable_time_flows");
+    if (c.fit.oversized != 0 && e.note_once(ExporterNote::oversized))
+        log_(who +
+             ": flow counters over 2^40 octets or packets: not stored, counted as "
+             "oversized_flows");
+    if (c.sampling_interval != 0 && c.sampling_interval != e.sampling_logged) {
+        log_(who + ": samples 1 in " + std::to_string(c.sampling_interval) +
+             " packets; flows are stored as received, not scaled");
+        e.sampling_logged = c.sampling_interval;
     }
 }
 

@@ -61,7 +61,13 @@ std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup)
            " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
            " d_ver=" + std::to_string(e.key.version) + " pkts=" + std::to_string(c.pkts) +
            " flows=" + std::to_string(c.flows) + " lost=" + std::to_string(c.lost) +
-           " reset=" + std::to_string(c.reset) + " filter_drops=" + std::to_string(c.filter_drops);
+           " reset=" + std::to_string(c.reset) + " filter_drops=" + std::to_string(c.filter_drops) +
+           // flow-tools' fields stay first and unchanged for parsers of v5
+           // lines; only template-based exporters have these.
+           (e.key.version == 9 || e.key.version == 10
+                ? " no_template_sets=" + std::to_string(c.no_template_sets) +
+                      " ipv6_not_stored=" + std::to_string(c.ipv6_not_stored)
+                : std::string());
 }
 
 }  // namespace capture

@@ -39,6 +39,19 @@ struct ExporterCounters {
     std::uint64_t lost = 0;          // flows missing by flow_sequence
     std::uint64_t reset = 0;         // sequencer resets
     std::uint64_t filter_drops = 0;  // records a -F filter denied
+    // NetFlow v9 and IPFIX only (their STAT lines print them).
+    std::uint64_t no_template_sets = 0;  // data sets dropped: template unknown
+    std::uint64_t ipv6_not_stored = 0;   // IPv6 flows decoded, not stored yet
+};
+
+// What a v9/IPFIX exporter has been told about in the log, once each.
+enum class ExporterNote : std::uint8_t {
+    template_refused = 1,
+    no_template = 2,
+    ipv6 = 4,
+    malformed_set = 8,
+    unplaceable_time = 16,
+    oversized = 32,
 };
 
 struct Exporter {
@@ -51,6 +64,16 @@ struct Exporter {
     SequenceTracker sequence;
     // The engine limit has been reported for this exporter.
     bool engine_limit_logged = false;
+    std::uint8_t notes_logged = 0;      // ExporterNote bits
+    std::uint64_t sampling_logged = 0;  // the sampling interval last logged
+
+    // True the first time only.
+    bool note_once(ExporterNote n) {
+        const auto bit = static_cast<std::uint8_t>(n);
+        if ((notes_logged & bit) != 0) return false;
+        notes_logged |= bit;
+        return true;
+    }
 };
 
 // Index of an entry; stable for the life of the table.
@@ -104,7 +127,8 @@ class ExporterTable {
 std::string new_exporter_line(const Exporter& e);
 
 // "STAT: now=T startup=T0 src_ip=S dst_ip=D d_ver=V pkts=.. flows=.. lost=..
-// reset=.. filter_drops=.."
+// reset=.. filter_drops=..", and for v9/IPFIX exporters
+// " no_template_sets=.. ipv6_not_stored=.."
 std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup);
 
 }  // namespace capture

@@ -11,8 +11,18 @@ std::uint32_t sequence_gap(std::uint32_t expected, std::uint32_t received) {
 
 SequenceTracker::SequenceTracker(std::size_t max_engines) : max_engines_(max_engines) {}
 
-SequenceCheck SequenceTracker::check(std::uint16_t engine_index, std::uint32_t flow_sequence,
-                                     std::uint16_t count) {
+void SequenceTracker::resync(std::uint32_t engine_index) {
+    for (std::size_t i = 0; i < engines_.size(); ++i) {
+        if (engines_[i].index == engine_index) {
+            engines_.erase(engines_.begin() + static_cast<std::ptrdiff_t>(i));
+            last_ = 0;
+            return;
+        }
+    }
+}
+
+SequenceCheck SequenceTracker::check(std::uint32_t engine_index, std::uint32_t flow_sequence,
+                                     std::uint32_t count) {
     Engine* engine = nullptr;
     if (last_ < engines_.size() && engines_[last_].index == engine_index) {
         engine = &engines_[last_];

@@ -1,7 +1,8 @@
 #pragma once
 
-// flow_sequence accounting of one exporter entry, per engine, exactly as
-// flow-capture does it (netflow-pdus.md §6.2), including its arithmetic
+// flow_sequence accounting of one exporter entry, per engine (per source ID
+// or observation domain for v9 and IPFIX), exactly as flow-capture does it
+// (netflow-pdus.md §6.2), including its arithmetic
 // quirks: a wrap of the 32-bit counter is undercounted by one and any
 // backward step turns into a huge number, which the 1000 threshold then files
 // as a sequencer reset rather than as lost flows.
@@ -43,16 +44,21 @@ class SequenceTracker {
     explicit SequenceTracker(std::size_t max_engines = 256);
 
     // Accounts one valid PDU of `count` flows from engine `engine_index`
-    // (engine_id * 256 + engine_type).
-    SequenceCheck check(std::uint16_t engine_index, std::uint32_t flow_sequence,
-                        std::uint16_t count);
+    // (v5-v8: engine_id * 256 + engine_type; v9: source ID; IPFIX:
+    // observation domain).
+    SequenceCheck check(std::uint32_t engine_index, std::uint32_t flow_sequence,
+                        std::uint32_t count);
+
+    // The engine's next number is unknown (an IPFIX message whose data
+    // records could not all be counted): its next PDU is taken as a first.
+    void resync(std::uint32_t engine_index);
 
     std::size_t engines() const { return engines_.size(); }
     std::size_t max_engines() const { return max_engines_; }
 
   private:
     struct Engine {
-        std::uint16_t index;
+        std::uint32_t index;
         std::uint32_t expected;
     };
 

@@ -125,9 +125,12 @@ std::size_t UdpReceiver::receive(std::chrono::milliseconds timeout,
         d.truncated = (h.msg_flags & MSG_TRUNC) != 0;
         const auto* name = static_cast<const sockaddr*>(h.msg_name);
         if (name->sa_family == AF_INET) {
-            d.source_ipv4 = ntohl(reinterpret_cast<const sockaddr_in*>(name)->sin_addr.s_addr);
+            const auto* a4 = reinterpret_cast<const sockaddr_in*>(name);
+            d.source_ipv4 = ntohl(a4->sin_addr.s_addr);
+            d.source_port = ntohs(a4->sin_port);
         } else if (name->sa_family == AF_INET6) {
             const auto* a6 = reinterpret_cast<const sockaddr_in6*>(name);
+            d.source_port = ntohs(a6->sin6_port);
             if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
                 std::uint32_t v;
                 std::memcpy(&v, a6->sin6_addr.s6_addr + 12, 4);

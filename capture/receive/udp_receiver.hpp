@@ -17,6 +17,7 @@ namespace capture {
 struct ReceivedDatagram {
     std::span<const std::uint8_t> bytes;
     std::uint32_t source_ipv4 = 0;  // host order; 0 for an IPv6 source
+    std::uint16_t source_port = 0;  // host order
     std::uint32_t local_ipv4 = 0;   // destination address of the datagram (IP_PKTINFO)
     bool truncated = false;         // larger than the receive buffer
 };

@@ -21,7 +21,6 @@ struct CaptureStatus {
     std::uint64_t datagrams = 0;
     std::uint64_t flows = 0;
     std::uint64_t corrupt_packets = 0;
-    std::uint64_t unsupported_datagrams = 0;  // NetFlow v9, IPFIX: not corrupt
     std::uint64_t queue_dropped_datagrams = 0;
     std::uint64_t queue_dropped_flows = 0;
     std::uint64_t kernel_drops = 0;  // datagrams
@@ -33,6 +32,20 @@ struct CaptureStatus {
     std::uint64_t exporter_limit_flows = 0;
     std::uint64_t flows_removed_with_open_file = 0;
     std::uint64_t renames_pending = 0;
+    // NetFlow v9 and IPFIX (flow-capture(8) names what each counts).
+    std::uint64_t template_datagrams = 0;
+    std::uint64_t templates = 0;  // known now
+    std::uint64_t templates_refused = 0;
+    std::uint64_t no_template_sets = 0;
+    std::uint64_t malformed_sets = 0;
+    std::uint64_t ipv6_flows_not_stored = 0;
+    std::uint64_t unplaceable_time_flows = 0;
+    std::uint64_t oversized_flows = 0;
+    std::uint64_t no_address_flows = 0;
+    std::uint64_t untimed_flows = 0;
+    std::uint64_t split_flows = 0;
+    std::uint64_t ifindex_clamped_flows = 0;
+    std::uint64_t as_trans_flows = 0;
     bool disk_blocked = false;
     std::string last_error;
 

@@ -32,7 +32,8 @@ std::string healthy_text() {
            "datagrams=41153\n"
            "flows=1234567\n"
            "corrupt_packets=2\n"
-           "unsupported_datagrams=500\n"
+           "no_template_sets=7\n"
+           "ipv6_flows_not_stored=500\n"
            "queue_dropped_datagrams=0\n"
            "queue_dropped_flows=0\n"
            "kernel_drops=0\n"
@@ -60,7 +61,8 @@ TEST_CASE("the status file flow-capture writes is parsed completely", "[status]"
     CHECK(s.datagrams == 41153);
     CHECK(s.flows == 1234567);
     CHECK(s.corrupt_packets == 2);
-    CHECK(s.unsupported_datagrams == 500);
+    CHECK(s.no_template_sets == 7);
+    CHECK(s.ipv6_flows_not_stored == 500);
     CHECK(s.files_finished == 4);
     CHECK_FALSE(s.disk_blocked);
     CHECK(s.last_error.empty());
@@ -84,7 +86,8 @@ TEST_CASE("a live daemon with recent flows is OK, with the figures and perfdata"
           "FLOWKEEP OK - last flow 12 s ago, file "
           "2023/2023-11/2023-11-14/tmp-v05.2023-11-14.221500+0000, 1234567 flows, 0 dropped"
           " | last_flow_age=12s;300;900;0 flows=1234567c datagrams=41153c dropped_flows=0c"
-          " kernel_drops=0c corrupt_packets=2c unsupported_datagrams=500c write_errors=0c");
+          " kernel_drops=0c corrupt_packets=2c not_stored_flows=500c no_template_sets=7c"
+          " write_errors=0c");
 }
 
 TEST_CASE("no flow for --warning seconds is WARNING, for --critical seconds CRITICAL", "[status]") {

@@ -25,7 +25,6 @@ CaptureStatus every_field_set() {
     s.datagrams = 41153;
     s.flows = 1234567;
     s.corrupt_packets = 2;
-    s.unsupported_datagrams = 3;
     s.queue_dropped_datagrams = 4;
     s.queue_dropped_flows = 5;
     s.kernel_drops = 6;
@@ -37,6 +36,19 @@ CaptureStatus every_field_set() {
     s.exporter_limit_flows = 12;
     s.flows_removed_with_open_file = 13;
     s.renames_pending = 14;
+    s.template_datagrams = 15;
+    s.templates = 16;
+    s.templates_refused = 17;
+    s.no_template_sets = 18;
+    s.malformed_sets = 19;
+    s.ipv6_flows_not_stored = 20;
+    s.unplaceable_time_flows = 21;
+    s.oversized_flows = 22;
+    s.no_address_flows = 23;
+    s.untimed_flows = 24;
+    s.split_flows = 25;
+    s.ifindex_clamped_flows = 26;
+    s.as_trans_flows = 27;
     s.disk_blocked = true;
     s.last_error = "write ft-v05.2023-11-14.221500+0000: No space left on device";
     return s;
@@ -69,6 +81,45 @@ const std::string written_by_older_capture =
     "disk_blocked=1\n"
     "last_error=write ft-v05.2023-11-14.221500+0000: No space left on device\n";
 
+// The same with the NetFlow v9/IPFIX counters, which replaced
+// unsupported_datagrams once flowkeep decoded those datagrams.
+const std::string written_now =
+    "pid=4711\n"
+    "updated=1700000001\n"
+    "started=1699996400\n"
+    "last_datagram=1699999990\n"
+    "last_flow=1699999989\n"
+    "current_file=2023/2023-11/2023-11-14/tmp-v05.2023-11-14.221500+0000\n"
+    "datagrams=41153\n"
+    "flows=1234567\n"
+    "corrupt_packets=2\n"
+    "queue_dropped_datagrams=4\n"
+    "queue_dropped_flows=5\n"
+    "kernel_drops=6\n"
+    "files_finished=7\n"
+    "write_errors=8\n"
+    "catch_up_episodes=9\n"
+    "exporters=10\n"
+    "exporter_limit_datagrams=11\n"
+    "exporter_limit_flows=12\n"
+    "flows_removed_with_open_file=13\n"
+    "renames_pending=14\n"
+    "template_datagrams=15\n"
+    "templates=16\n"
+    "templates_refused=17\n"
+    "no_template_sets=18\n"
+    "malformed_sets=19\n"
+    "ipv6_flows_not_stored=20\n"
+    "unplaceable_time_flows=21\n"
+    "oversized_flows=22\n"
+    "no_address_flows=23\n"
+    "untimed_flows=24\n"
+    "split_flows=25\n"
+    "ifindex_clamped_flows=26\n"
+    "as_trans_flows=27\n"
+    "disk_blocked=1\n"
+    "last_error=write ft-v05.2023-11-14.221500+0000: No space left on device\n";
+
 }  // namespace
 
 TEST_CASE("a rendered status file parses back to the same values", "[status]") {
@@ -79,9 +130,19 @@ TEST_CASE("a rendered status file parses back to the same values", "[status]") {
     CHECK(capture::parse_capture_status(capture::render_capture_status(fresh)) == fresh);
 }
 
-TEST_CASE("the status file keeps the bytes older flow-capture versions wrote", "[status]") {
-    CHECK(capture::render_capture_status(every_field_set()) == written_by_older_capture);
-    CHECK(capture::parse_capture_status(written_by_older_capture) == every_field_set());
+TEST_CASE("the status file keeps the bytes and key order older flow-capture versions wrote",
+          "[status]") {
+    CHECK(capture::render_capture_status(every_field_set()) == written_now);
+    CHECK(capture::parse_capture_status(written_now) == every_field_set());
+    // An older daemon's file still parses: its unsupported_datagrams key is
+    // skipped and the counters it did not have read as 0.
+    CaptureStatus older = every_field_set();
+    older.template_datagrams = older.templates = older.templates_refused = 0;
+    older.no_template_sets = older.malformed_sets = older.ipv6_flows_not_stored = 0;
+    older.unplaceable_time_flows = older.oversized_flows = older.no_address_flows = 0;
+    older.untimed_flows = older.split_flows = older.ifindex_clamped_flows = 0;
+    older.as_trans_flows = 0;
+    CHECK(capture::parse_capture_status(written_by_older_capture) == older);
 
     CaptureStatus idle = every_field_set();
     idle.current_file.clear();

@@ -1,0 +1,179 @@
+#include "stored_fit.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+namespace capture {
+
+namespace {
+
+constexpr std::uint64_t max32 = std::numeric_limits<std::uint32_t>::max();
+
+FitCounters& add(FitCounters& a, const FitCounters& b) {
+    a.ipv6_not_stored += b.ipv6_not_stored;
+    a.unplaceable_time += b.unplaceable_time;
+    a.no_address += b.no_address;
+    a.oversized += b.oversized;
+    a.untimed += b.untimed;
+    a.split_flows += b.split_flows;
+    a.extra_records += b.extra_records;
+    a.ifindex_clamped += b.ifindex_clamped;
+    a.as_trans += b.as_trans;
+    return a;
+}
+
+// Milliseconds since 1970, or nothing when the clock's origin is unknown.
+std::optional<std::int64_t> absolute_ms(const FlowInstant& t, const ExportedFlow& flow,
+                                        const ExportContext& c) {
+    const std::int64_t export_ms = std::int64_t{c.unix_secs} * 1000;
+    switch (t.clock) {
+        case FlowClock::absolute_ms:
+            return t.value;
+        case FlowClock::before_export:
+            return export_ms - t.value / 1000;
+        case FlowClock::uptime_ms:
+            // v9 and flow-tools alike: boot = export time - sysUpTime, with
+            // no wrap correction (file-format.md §6.8).
+            if (c.has_sysuptime) return export_ms - std::int64_t{c.sysuptime} + t.value;
+            if (flow.system_init_ms >= 0) return flow.system_init_ms + t.value;
+            return std::nullopt;
+        case FlowClock::none:
+            break;
+    }
+    return std::nullopt;
+}
+
+std::uint16_t fit_ifindex(std::uint32_t v, bool& clamped) {
+    if (v <= 0xffff) return static_cast<std::uint16_t>(v);
+    clamped = true;
+    return 0xffff;
+}
+
+std::uint16_t fit_as(std::uint32_t v, bool& trans) {
+    if (v <= 0xffff) return static_cast<std::uint16_t>(v);
+    trans = true;
+    return as_trans_number;
+}
+
+}  // namespace
+
+FitCounters& FitCounters::operator+=(const FitCounters& o) {
+    return add(*this, o);
+}
+
+std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
+                          std::vector<flowfile::Record>& out, FitCounters& counters) {
+    if (flow.ip_version == 6) {
+        ++counters.ipv6_not_stored;
+        return 0;
+    }
+    if (flow.ip_version != 4) {
+        ++counters.no_address;
+        return 0;
+    }
+
+    // Start and end in absolute ms; a missing one comes from the other and
+    // the duration, or is the other.
+    const std::int64_t export_ms = std::int64_t{c.unix_secs} * 1000;
+    std::optional<std::int64_t> start, end;
+    if (flow.start.clock != FlowClock::none) {
+        start = absolute_ms(flow.start, flow, c);
+        if (!start) {
+            ++counters.unplaceable_time;
+            return 0;
+        }
+    }
+    if (flow.end.clock != FlowClock::none) {
+        end = absolute_ms(flow.end, flow, c);
+        if (!end) {
+            ++counters.unplaceable_time;
+            return 0;
+        }
+    }
+    if (flow.duration_ms >= 0) {
+        if (start && !end) end = *start + flow.duration_ms;
+        if (end && !start) start = *end - flow.duration_ms;
+    }
+    if (!start && !end) {
+        ++counters.untimed;
+        start = end = export_ms;
+    }
+    if (!start) start = end;
+    if (!end) end = start;
+
+    // sysUpTime S for this record so that First = S - (export - start) and
+    // Last = S - (export - end) are both 32-bit: the exporter's own uptime
+    // when it fits (v9: the values stay as the router sent them), else the
+    // smallest that does.
+    const std::int64_t before_start = export_ms - *start;
+    const std::int64_t before_end = export_ms - *end;
+    const auto fits = [&](std::int64_t s) {
+        return s >= 0 && s <= static_cast<std::int64_t>(max32) && s - before_start >= 0 &&
+               s - before_start <= static_cast<std::int64_t>(max32) && s - before_end >= 0 &&
+               s - before_end <= static_cast<std::int64_t>(max32);
+    };
+    std::int64_t uptime = std::int64_t{c.sysuptime};
+    if (!c.has_sysuptime || !fits(uptime))
+        uptime = std::max<std::int64_t>({0, before_start, before_end});
+    if (!fits(uptime)) {
+        ++counters.unplaceable_time;
+        return 0;
+    }
+
+    flowfile::Record r;
+    r.unix_secs = c.unix_secs;
+    r.sysuptime = static_cast<std::uint32_t>(uptime);
+    r.exaddr = c.exporter;
+    r.first = static_cast<std::uint32_t>(uptime - before_start);
+    r.last = static_cast<std::uint32_t>(uptime - before_end);
+    r.srcaddr = flow.src4;
+    r.dstaddr = flow.dst4;
+    r.nexthop = flow.nexthop4;
+    bool clamped = false;
+    r.input = fit_ifindex(flow.input, clamped);
+    r.output = fit_ifindex(flow.output, clamped);
+    if (clamped) ++counters.ifindex_clamped;
+    r.srcport = flow.srcport;
+    // flow-tools keeps an ICMP flow's type and code in the destination port.
+    r.dstport = flow.dstport == 0 && flow.has_icmp_type_code ? flow.icmp_type_code : flow.dstport;
+    r.prot = flow.prot;
+    r.tos = flow.tos;
+    r.tcp_flags = flow.tcp_flags;
+    if (c.stored_version != 1) {
+        // v9's source ID and IPFIX's domain carry engine type and ID in their
+        // low two bytes (Cisco's convention); the record's own fields win.
+        r.engine_type =
+            flow.has_engine ? flow.engine_type : static_cast<std::uint8_t>(c.domain >> 8);
+        r.engine_id = flow.has_engine ? flow.engine_id : static_cast<std::uint8_t>(c.domain);
+        r.src_mask = flow.src_mask;
+        r.dst_mask = flow.dst_mask;
+        bool trans = false;
+        r.src_as = fit_as(flow.src_as, trans);
+        r.dst_as = fit_as(flow.dst_as, trans);
+        if (trans) ++counters.as_trans;
+    }
+
+    // 64-bit counters: as many records as the larger count needs, the same
+    // flow otherwise, the counts spread so that they sum exactly.
+    const std::uint64_t parts = std::max<std::uint64_t>(
+        {1, (flow.packets + max32 - 1) / max32, (flow.octets + max32 - 1) / max32});
+    if (parts > max_split_records) {
+        ++counters.oversized;
+        return 0;
+    }
+    if (parts > 1) {
+        ++counters.split_flows;
+        counters.extra_records += parts - 1;
+    }
+    for (std::uint64_t i = 0; i < parts; ++i) {
+        r.dpkts =
+            static_cast<std::uint32_t>(flow.packets / parts + (i < flow.packets % parts ? 1 : 0));
+        r.doctets =
+            static_cast<std::uint32_t>(flow.octets / parts + (i < flow.octets % parts ? 1 : 0));
+        out.push_back(r);
+    }
+    return static_cast<std::size_t>(parts);
+}
+
+}  // namespace capture

@@ -1,0 +1,58 @@
+#pragma once
+
+// Fitting a NetFlow v9 / IPFIX flow into the flow-tools record of the files'
+// version (flow-capture(8), "NetFlow v9 and IPFIX"): nothing that does not
+// fit is cut silently.  A counter over 2^32-1 becomes several records whose
+// sums are exact; an ifIndex over 65535 is stored as 65535 and a 4-byte AS
+// number as AS_TRANS (23456, RFC 6793), each counted; times of any clock
+// become First/Last/sysUpTime/unix_secs that give flow-tools' reader the same
+// absolute milliseconds; an IPv6 flow is counted, not stored, until the IPv6
+// series exists.
+
+#include <cstdint>
+#include <vector>
+
+#include "exported_flow.hpp"
+#include "flowfile/record.hpp"
+
+namespace capture {
+
+// What the export packet says about every flow in it.
+struct ExportContext {
+    std::uint32_t unix_secs = 0;  // export time (header)
+    bool has_sysuptime = false;   // v9: the header gives the exporter's uptime
+    std::uint32_t sysuptime = 0;
+    std::uint32_t exporter = 0;  // exaddr, host order
+    std::uint32_t domain = 0;    // v9 source ID, IPFIX observation domain
+    std::uint16_t stored_version = 5;
+};
+
+// Flows counted by what happened to them: the first four are not stored,
+// the others are, as the comments say.
+struct FitCounters {
+    std::uint64_t ipv6_not_stored = 0;
+    // Start or end too far from the export time for a 32-bit sysUpTime (49
+    // days), or relative to an uptime whose origin the exporter never sent.
+    std::uint64_t unplaceable_time = 0;
+    std::uint64_t no_address = 0;  // neither IPv4 nor IPv6 addresses: not a flow
+    // Counters needing more than max_split_records records (over 2^40): no
+    // link carries that in one flow record, and a hostile exporter must not
+    // make one datagram into millions of records.
+    std::uint64_t oversized = 0;
+    std::uint64_t untimed = 0;        // no time field at all: stored at the export time
+    std::uint64_t split_flows = 0;    // stored as several records (64-bit counters)
+    std::uint64_t extra_records = 0;  // the records the splits added
+    std::uint64_t ifindex_clamped = 0;
+    std::uint64_t as_trans = 0;
+
+    FitCounters& operator+=(const FitCounters& o);
+};
+
+inline constexpr std::uint16_t as_trans_number = 23456;
+inline constexpr std::uint64_t max_split_records = 256;
+
+// Appends the record(s) `flow` becomes; returns how many (0 when not stored).
+std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& context,
+                          std::vector<flowfile::Record>& out, FitCounters& counters);
+
+}  // namespace capture
