@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -66,6 +68,67 @@ std::string config_path(const char* given) {
     return capture::default_config_file;
 }
 
+// The path as systemd compares it: without ".", "//" or a final "/".
+fs::path normal_path(const std::string& path) {
+    fs::path p = fs::path(path).lexically_normal();
+    if (!p.has_filename() && p != p.root_path()) p = p.parent_path();
+    return p;
+}
+
+bool at_or_below(const fs::path& path, const fs::path& dir) {
+    return std::mismatch(dir.begin(), dir.end(), path.begin(), path.end()).first == dir.end();
+}
+
+// The home directories ProtectHome=yes of the template hides.
+constexpr std::array<std::string_view, 3> home_dirs{"/home", "/root", "/run/user"};
+
+bool below_home_dir(const fs::path& path) {
+    return std::any_of(home_dirs.begin(), home_dirs.end(),
+                       [&](std::string_view home) { return at_or_below(path, home); });
+}
+
+std::string status_file_of(const capture::CaptureOptions& o, const std::string& instance) {
+    return o.status_file.empty() ? std::string(FLOWKEEP_RUNTIME_DIR "/") + instance + ".status"
+                                 : o.status_file;
+}
+
+// The directories a capture writes in: its -w directory and the directory of
+// its status file, which is written beside as FILE.new and renamed over.
+// Not the -p pidfile: the service passes -D, which writes none.
+std::vector<std::pair<std::string, std::string>> written_dirs(const capture::CaptureOptions& o) {
+    std::vector<std::pair<std::string, std::string>> dirs{{"-w", o.work_dir}};
+    if (!o.status_file.empty())
+        dirs.emplace_back("--status-file", fs::path(o.status_file).parent_path().string());
+    return dirs;
+}
+
+// Refuses what the sandbox of flow-capture@.service cannot let the capture
+// write, which would otherwise only fail when it starts (or lose its files
+// when it stops).
+void check_sandbox_paths(const std::string& where, const capture::CaptureOptions& o) {
+    for (const auto& [option, dir] : written_dirs(o)) {
+        const std::string what =
+            where + option + " " + (option == "-w" ? o.work_dir : o.status_file) + ": ";
+        const fs::path path(dir);
+        // systemd ignores a ReadWritePaths= with "..", leaving it read-only;
+        // resolving it here could differ from the kernel across a symlink.
+        if (std::find(path.begin(), path.end(), fs::path("..")) != path.end())
+            throw capture::OptionError(what + "the service needs a path without \"..\"");
+        const fs::path normal = normal_path(dir);
+        // PrivateTmp=yes: the capture's own /tmp, removed when it stops.
+        if (at_or_below(normal, "/tmp") || at_or_below(normal, "/var/tmp"))
+            throw capture::OptionError(what +
+                                       "the service has a /tmp and /var/tmp of its own, "
+                                       "removed when it stops; use another directory");
+        // Below a home directory ProtectHome=read-only lets ReadWritePaths=
+        // through; the home directory itself it would keep read-only.
+        if (std::find(home_dirs.begin(), home_dirs.end(), normal.string()) != home_dirs.end())
+            throw capture::OptionError(what +
+                                       "the service cannot write in a home directory's "
+                                       "root; use a directory below it");
+    }
+}
+
 // Reads and checks the file; throws capture::OptionError "FILE:LINE: message".
 Config read_config(const std::string& path) {
     Config config{path, false, {}};
@@ -89,6 +152,13 @@ Config read_config(const std::string& path) {
         if (!c.options.status_file.empty() && c.options.status_file.front() != '/')
             throw capture::OptionError(where + "--status-file " + c.options.status_file +
                                        ": the service needs an absolute path");
+        check_sandbox_paths(where, c.options);
+        // User= starts the capture as that user, without CAP_SETUID, so
+        // flow-capture could only fail at every start.
+        if (!c.options.user.empty() && c.options.user != FLOWKEEP_USER)
+            throw capture::OptionError(where + "--user " + c.options.user +
+                                       ": the service runs as " FLOWKEEP_USER
+                                       " and cannot switch to another user");
         // Two captures on one port (different local addresses) stay apart.
         const std::uint16_t port = c.options.listen.port;
         const int uses = ++port_uses[port];
@@ -139,9 +209,7 @@ std::string shell_word(std::string_view w) {
 }
 
 std::string status_file_of(const Capture& c) {
-    return c.options.status_file.empty()
-               ? std::string(FLOWKEEP_RUNTIME_DIR "/") + c.instance + ".status"
-               : c.options.status_file;
+    return status_file_of(c.options, c.instance);
 }
 
 std::string drop_in_text(const Config& config, const Capture& c) {
@@ -160,9 +228,19 @@ std::string drop_in_text(const Config& config, const Capture& c) {
     // "-": a missing directory fails in flow-capture with its own clear
     // message instead of an opaque namespace error of systemd.
     out << "ReadWritePaths=" << unit_word("-" + c.options.work_dir, false) << '\n';
+    // Only when not already writable: RuntimeDirectory= is, and so is a
+    // status file in the data directory.
     const std::string status_dir = fs::path(status_file_of(c)).parent_path().string();
-    if (status_dir != FLOWKEEP_RUNTIME_DIR)
+    const fs::path status_normal = normal_path(status_dir);
+    if (!at_or_below(status_normal, FLOWKEEP_RUNTIME_DIR) &&
+        !at_or_below(status_normal, normal_path(c.options.work_dir)))
         out << "ReadWritePaths=" << unit_word("-" + status_dir, false) << '\n';
+    // ProtectHome=yes hides the home directories so that no ReadWritePaths=
+    // below them can be mounted; read-only keeps the rest of them unwritable.
+    const auto dirs = written_dirs(c.options);
+    if (std::any_of(dirs.begin(), dirs.end(),
+                    [](const auto& d) { return below_home_dir(normal_path(d.second)); }))
+        out << "ProtectHome=read-only\n";
     if (c.options.listen.port < 1024) out << "AmbientCapabilities=CAP_NET_BIND_SERVICE\n";
     return out.str();
 }
