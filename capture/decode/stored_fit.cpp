@@ -141,11 +141,14 @@ std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
     r.tos = flow.tos;
     r.tcp_flags = flow.tcp_flags;
     if (c.stored_version != 1) {
-        // v9's source ID and IPFIX's domain carry engine type and ID in their
-        // low two bytes (Cisco's convention); the record's own fields win.
-        r.engine_type =
-            flow.has_engine ? flow.engine_type : static_cast<std::uint8_t>(c.domain >> 8);
-        r.engine_id = flow.has_engine ? flow.engine_id : static_cast<std::uint8_t>(c.domain);
+        // The record's own engine fields win over the v9 source ID's.
+        if (flow.has_engine) {
+            r.engine_type = flow.engine_type;
+            r.engine_id = flow.engine_id;
+        } else if (c.engine_from_domain) {
+            r.engine_type = static_cast<std::uint8_t>(c.domain >> 8);
+            r.engine_id = static_cast<std::uint8_t>(c.domain);
+        }
         r.src_mask = flow.src_mask;
         r.dst_mask = flow.dst_mask;
         bool trans = false;
@@ -156,8 +159,11 @@ std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
 
     // 64-bit counters: as many records as the larger count needs, the same
     // flow otherwise, the counts spread so that they sum exactly.
-    const std::uint64_t parts = std::max<std::uint64_t>(
-        {1, (flow.packets + max32 - 1) / max32, (flow.octets + max32 - 1) / max32});
+    // Rounded up without `n + max32 - 1`, which wraps for an 8-byte counter
+    // near 2^64 and would store a huge count as one small record.
+    const auto records_for = [](std::uint64_t n) { return n / max32 + (n % max32 != 0); };
+    const std::uint64_t parts =
+        std::max<std::uint64_t>({1, records_for(flow.packets), records_for(flow.octets)});
     if (parts > max_split_records) {
         ++counters.oversized;
         return 0;

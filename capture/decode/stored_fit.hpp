@@ -24,6 +24,9 @@ struct ExportContext {
     std::uint32_t sysuptime = 0;
     std::uint32_t exporter = 0;  // exaddr, host order
     std::uint32_t domain = 0;    // v9 source ID, IPFIX observation domain
+    // v9 only: Cisco puts engine type and ID in the source ID's low two
+    // bytes; an IPFIX domain is just a number (nfdump reads both this way).
+    bool engine_from_domain = false;
     std::uint16_t stored_version = 5;
 };
 

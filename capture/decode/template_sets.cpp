@@ -243,6 +243,7 @@ TemplateDecodeCounts TemplateSetFamily::decode(std::span<const std::uint8_t> pdu
     context.sysuptime = h.sysuptime;
     context.exporter = exporter;
     context.domain = h.domain;
+    context.engine_from_domain = !dialect_.ipfix;
     context.stored_version = stored_version;
 
     SetReader reader{dialect_, templates, scope, now, counts};
