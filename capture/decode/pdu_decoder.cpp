@@ -282,7 +282,8 @@ void Decoder::log_template_counts(Exporter& e, std::uint32_t domain,
              "counted as unplaceable_time_flows");
     if (c.fit.oversized != 0 && e.note_once(ExporterNote::oversized))
         log_(who +
-             ": flow counters over 2^40 octets or packets: not stored, counted as "
+             ": flow counters over 2^42 octets or packets (or more records than a datagram may "
+             "become): not stored, counted as "
              "oversized_flows");
     if (c.sampling_interval != 0 && c.sampling_interval != e.sampling_logged) {
         log_(who + ": samples 1 in " + std::to_string(c.sampling_interval) +

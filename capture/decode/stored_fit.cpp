@@ -63,7 +63,8 @@ FitCounters& FitCounters::operator+=(const FitCounters& o) {
 }
 
 std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
-                          std::vector<flowfile::Record>& out, FitCounters& counters) {
+                          std::vector<flowfile::Record>& out, FitCounters& counters,
+                          std::size_t budget) {
     if (flow.ip_version == 6) {
         ++counters.ipv6_not_stored;
         return 0;
@@ -164,7 +165,7 @@ std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
     const auto records_for = [](std::uint64_t n) { return n / max32 + (n % max32 != 0); };
     const std::uint64_t parts =
         std::max<std::uint64_t>({1, records_for(flow.packets), records_for(flow.octets)});
-    if (parts > max_split_records) {
+    if (parts > max_split_records || parts > budget) {
         ++counters.oversized;
         return 0;
     }

@@ -38,9 +38,10 @@ struct FitCounters {
     // days), or relative to an uptime whose origin the exporter never sent.
     std::uint64_t unplaceable_time = 0;
     std::uint64_t no_address = 0;  // neither IPv4 nor IPv6 addresses: not a flow
-    // Counters needing more than max_split_records records (over 2^40): no
-    // link carries that in one flow record, and a hostile exporter must not
-    // make one datagram into millions of records.
+    // Counters needing more records than max_split_records (over 2^42
+    // octets or packets: 4 TiB in one flow record), or more than are left of
+    // a datagram's record budget: a hostile exporter must not turn one
+    // datagram into millions of records.
     std::uint64_t oversized = 0;
     std::uint64_t untimed = 0;        // no time field at all: stored at the export time
     std::uint64_t split_flows = 0;    // stored as several records (64-bit counters)
@@ -52,10 +53,15 @@ struct FitCounters {
 };
 
 inline constexpr std::uint16_t as_trans_number = 23456;
-inline constexpr std::uint64_t max_split_records = 256;
+inline constexpr std::uint64_t max_split_records = 1024;
+// Stored records one datagram may become; a 1500-byte datagram of real
+// flows stays far below it even with elephants among them.
+inline constexpr std::size_t max_records_per_datagram = 4096;
 
-// Appends the record(s) `flow` becomes; returns how many (0 when not stored).
+// Appends the record(s) `flow` becomes, at most `budget`; returns how many
+// (0 when not stored).
 std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& context,
-                          std::vector<flowfile::Record>& out, FitCounters& counters);
+                          std::vector<flowfile::Record>& out, FitCounters& counters,
+                          std::size_t budget = max_split_records);
 
 }  // namespace capture

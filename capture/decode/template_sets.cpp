@@ -148,7 +148,8 @@ struct SetReader {
     }
 
     void data(std::uint16_t id, const std::uint8_t* p, const std::uint8_t* end,
-              const ExportContext& context, std::vector<flowfile::Record>& out) {
+              const ExportContext& context, std::vector<flowfile::Record>& out,
+              std::size_t first_record) {
         const Template* t = store.find(scope, id, now);
         if (t == nullptr) {
             ++counts.no_template_sets;
@@ -185,7 +186,10 @@ struct SetReader {
                     counts.sampling_interval = options.sampling_interval;
             } else {
                 ++counts.flow_records;
-                fit_to_stored(flow, context, out, counts.fit);
+                const std::size_t used = out.size() - first_record;
+                fit_to_stored(
+                    flow, context, out, counts.fit,
+                    used < max_records_per_datagram ? max_records_per_datagram - used : 0);
             }
         }
     }
@@ -247,6 +251,7 @@ TemplateDecodeCounts TemplateSetFamily::decode(std::span<const std::uint8_t> pdu
     context.stored_version = stored_version;
 
     SetReader reader{dialect_, templates, scope, now, counts};
+    const std::size_t first = out.size();
     const std::uint8_t* base = pdu.data();
     const std::size_t end = sets_end(pdu, dialect_);
     std::size_t at = dialect_.header_size;
@@ -260,7 +265,7 @@ TemplateDecodeCounts TemplateSetFamily::decode(std::span<const std::uint8_t> pdu
         else if (id == dialect_.options_set)
             reader.templates(body, body_end, true);
         else
-            reader.data(id, body, body_end, context, out);
+            reader.data(id, body, body_end, context, out, first);
         at += length;
     }
     return counts;
