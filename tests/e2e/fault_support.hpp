@@ -5,8 +5,10 @@
 // status file, /proc figures of the daemon, and the faults themselves (a
 // small tmpfs, the immutable flag).
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -22,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +72,49 @@ bool poll_until(Done done, std::chrono::milliseconds timeout) {
 inline bool wait_for_status(const std::filesystem::path& p, const std::string& key,
                             std::uint64_t value, std::chrono::milliseconds timeout) {
     return poll_until([&] { return status_number(p, key) == value; }, timeout);
+}
+
+// Polls until the status file accounts for `sent` flows, each decoded or
+// dropped at the full queue.  Kernel drops make that sum unreachable: then
+// it returns at once, and the caller's checks of the figures say what went
+// wrong.
+inline bool wait_for_flows_taken_in(const std::filesystem::path& p, std::uint64_t sent,
+                                    std::chrono::milliseconds timeout) {
+    return poll_until(
+        [&] {
+            return status_number(p, "flows") + status_number(p, "queue_dropped_flows") >= sent ||
+                   status_number(p, "kernel_drops") > 0;
+        },
+        timeout);
+}
+
+// Bytes waiting to be read on the UDP socket bound to 127.0.0.1:port (the
+// rx_queue column of /proc/net/udp); -1 when no such socket exists.
+inline long long udp_receive_queue(std::uint16_t port) {
+    std::ifstream in("/proc/net/udp");
+    std::string line;
+    std::getline(in, line);  // the column names
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state, queues;
+        fields >> slot >> local >> remote >> state >> queues;
+        const auto colon = local.find(':');
+        const auto split = queues.find(':');
+        if (colon == std::string::npos || split == std::string::npos) continue;
+        // The address is the kernel's network-order word printed as a number.
+        if (std::stoul(local.substr(0, colon), nullptr, 16) != htonl(INADDR_LOOPBACK) ||
+            std::stoul(local.substr(colon + 1), nullptr, 16) != port)
+            continue;
+        return std::stoll(queues.substr(split + 1), nullptr, 16);
+    }
+    return -1;
+}
+
+// Polls until the capture listening on 127.0.0.1:port has read every
+// datagram sent to it so far: what it has read is stored or counted even if
+// a stop signal follows at once.
+inline bool wait_for_datagrams_read(std::uint16_t port, std::chrono::milliseconds timeout) {
+    return poll_until([&] { return udp_receive_queue(port) == 0; }, timeout);
 }
 
 // One field of /proc/PID/status ("VmRSS", "Uid", ...), as text after the colon.

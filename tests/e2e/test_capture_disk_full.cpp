@@ -30,9 +30,11 @@ using flowkeep_e2e::CaptureProcess;
 using flowkeep_e2e::CommandOutput;
 using flowkeep_e2e::free_udp_port;
 using flowkeep_e2e::PduSender;
+using flowkeep_e2e::poll_until;
 using flowkeep_e2e::read_status;
 using flowkeep_e2e::status_number;
 using flowkeep_e2e::Tmpfs;
+using flowkeep_e2e::wait_for_flows_taken_in;
 using flowkeep_e2e::wait_for_status;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
@@ -244,7 +246,8 @@ TEST_CASE(
     INFO("while the disk was full nothing was dropped: the daemon kept taking flows into memory");
     REQUIRE(dropping);
     flows.send_spaced(3, 10, 40ms);
-    std::this_thread::sleep_for(1200ms);  // the status file is rewritten every second
+    // A rewrite of the status file that counts the last flows sent.
+    REQUIRE(wait_for_flows_taken_in(status, flows.sent().size(), 20s));
     CHECK_THAT(capture->stderr_text(), Catch::Contains("No space left on device"));
     CHECK(status_number(status, "disk_blocked") == 1);
     CHECK(status_number(status, "write_errors") > 0);
@@ -257,7 +260,7 @@ TEST_CASE(
     REQUIRE(wait_for_status(status, "disk_blocked", 0, 10s));
     CHECK_THAT(capture->stderr_text(), Catch::Contains(" again"));
     const std::set<std::uint32_t> after = flows.send_spaced(100, 30, 5ms);
-    std::this_thread::sleep_for(1500ms);
+    REQUIRE(wait_for_flows_taken_in(status, flows.sent().size(), 20s));
     const CommandOutput resumed = check_status_file(status);
     CHECK(resumed.exit_code == 0);
     CHECK_THAT(resumed.out, Catch::StartsWith("FLOWKEEP OK - last flow "));
@@ -283,17 +286,18 @@ TEST_CASE("a capture started on a full disk leaves no empty file and starts when
     const auto port = free_udp_port();
     auto capture = start_capture(dir, disk, port, {"-z", "0"});
     REQUIRE(capture->wait_for_log("No space left on device"));
-    // Seconds pass: each retry would take the name of another second.
+    // Seconds pass on purpose: each retry would take the name of another
+    // second, and none of them may leave a file behind.
     std::this_thread::sleep_for(2500ms);
     NumberedFlows flows(port);
     std::set<std::uint32_t> all = flows.send_spaced(5, 30, 5ms);
-    std::this_thread::sleep_for(1200ms);
+    REQUIRE(wait_for_flows_taken_in(status, flows.sent().size(), 20s));
     CHECK(status_number(status, "disk_blocked") == 1);
 
     fs::remove(disk / "filler");
     REQUIRE(wait_for_status(status, "disk_blocked", 0, 10s));
     all.merge(flows.send_spaced(5, 30, 5ms));
-    std::this_thread::sleep_for(1500ms);
+    REQUIRE(wait_for_flows_taken_in(status, flows.sent().size(), 20s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 
@@ -323,14 +327,20 @@ TEST_CASE(
     flows.send_spaced(5, 30, 5ms);
     capture->signal(SIGHUP);
     REQUIRE(capture->wait_for_log("flow-capture: SIGHUP"));
+    // On purpose: the file SIGHUP closed stays unfinished for a retry second
+    // or so while the disk is still full, with flows coming in.
     std::this_thread::sleep_for(1100ms);
     flows.send_spaced(5, 30, 5ms);
 
     fs::remove(disk / "filler");
     REQUIRE(wait_for_status(status, "disk_blocked", 0, 10s));
-    std::this_thread::sleep_for(1100ms);
+    // Every flow held while the disk was full is on it (the new file flushes
+    // every second) before the next ones come: the queue has room again, so
+    // none of those may be dropped.
+    REQUIRE(poll_until(
+        [&] { return read_disk(disk).numbers.size() >= status_number(status, "flows"); }, 20s));
     const std::set<std::uint32_t> after = flows.send_spaced(20, 30, 5ms);
-    std::this_thread::sleep_for(1500ms);
+    REQUIRE(wait_for_flows_taken_in(status, flows.sent().size(), 20s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 

@@ -29,8 +29,10 @@ using flowkeep_e2e::flow_files;
 using flowkeep_e2e::free_udp_port;
 using flowkeep_e2e::listen_arg;
 using flowkeep_e2e::PduSender;
+using flowkeep_e2e::poll_until;
 using flowkeep_e2e::read_text;
 using flowkeep_e2e::start_foreground_capture;
+using flowkeep_e2e::wait_for_datagrams_read;
 using flowkeep_test::TempDir;
 namespace fs = std::filesystem;
 
@@ -53,6 +55,18 @@ FileContent read_flow_file(const fs::path& p) {
     c.header = r->header();
     c.status = r->status();
     return c;
+}
+
+// The flows a reader of the only (open) file below `dir` sees: those before
+// its last flush point.  0 while there is none yet or it is being created.
+std::size_t records_in_open_file(const fs::path& dir) {
+    const auto files = flow_files(dir);
+    if (files.size() != 1) return 0;
+    try {
+        return read_flow_file(files[0]).records.size();
+    } catch (const flowfile::Error&) {
+        return 0;
+    }
 }
 
 std::string this_host() {
@@ -79,7 +93,7 @@ TEST_CASE("a golden export stream is stored as the original flow-capture stored 
                                             dir / "capture.stderr");
     PduSender sender(port);
     CHECK(sender.send_stream(fs::path(FLOWKEEP_TEST_DATA) / "files/input_v5.pdustream") == 44);
-    std::this_thread::sleep_for(500ms);
+    REQUIRE(wait_for_datagrams_read(port, 10s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
 
@@ -118,7 +132,7 @@ TEST_CASE("lost flows, sequencer resets and corrupt datagrams reach the header",
     sender.send(router_a, v5_pdu(111, 2));   // 7 lost
     sender.send(router_a, v5_pdu(5000, 2));  // too far: a sequencer reset
     sender.send(router_a, {1, 2, 3});        // corrupt
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(wait_for_datagrams_read(port, 10s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
     const auto files = flow_files(dir.path());
@@ -143,7 +157,7 @@ TEST_CASE("the remote address filter keeps one exporter and counts the others", 
     PduSender sender(port);
     sender.send(router_a, v5_pdu(1, 3));
     sender.send(router_b, v5_pdu(1, 5));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(wait_for_datagrams_read(port, 10s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
     const auto files = flow_files(dir.path());
@@ -158,17 +172,20 @@ TEST_CASE("the remote address filter keeps one exporter and counts the others", 
 TEST_CASE("SIGHUP finishes the file and the next flows go into a new one", "[e2e]") {
     TempDir dir;
     const auto port = free_udp_port();
-    auto capture = start_foreground_capture(
-        {"-V", "5", "-n", "0", "-N", "3", "-w", dir.path().string(), listen_arg(port)},
-        dir / "capture.stderr");
+    // A flush every second shows when the first flows are in the open file.
+    auto capture = start_foreground_capture({"-V", "5", "-n", "0", "-N", "3", "--flush-interval",
+                                             "1", "-w", dir.path().string(), listen_arg(port)},
+                                            dir / "capture.stderr");
     PduSender sender(port);
     sender.send(router_a, v5_pdu(1, 4));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(poll_until([&] { return records_in_open_file(dir.path()) == 4; }, 20s));
     capture->signal(SIGHUP);
     REQUIRE(capture->wait_for_log("flow-capture: SIGHUP"));
-    std::this_thread::sleep_for(1200ms);  // a new file never reuses the previous second's name
+    // The next file is open (a new file never reuses the previous second's
+    // name, so this may take until the next second).
+    REQUIRE(poll_until([&] { return flow_files(dir.path()).size() == 2; }, 20s));
     sender.send(router_a, v5_pdu(5, 6));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(wait_for_datagrams_read(port, 10s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
     const auto files = flow_files(dir.path());
@@ -223,7 +240,10 @@ TEST_CASE("after kill -9 the flushed flows survive and the leftover is finished 
     CHECK(crashed.records.size() == 300);  // every flow older than the flush interval
     CHECK_FALSE(crashed.header.done());
 
-    std::this_thread::sleep_for(1100ms);  // the restart's own file gets another name
+    // The restart's own file gets another name: its second is past the one
+    // the leftover is named after.
+    REQUIRE(
+        poll_until([&] { return std::time(nullptr) > crashed.header.cap_start.value_or(0); }, 10s));
     auto restarted = start_foreground_capture(args, dir / "capture.stderr");
     REQUIRE(restarted->wait_for_log("recovered "));
     // With -V the restart opens its own file at its first tick; a SIGTERM
@@ -256,7 +276,7 @@ TEST_CASE("as a daemon it writes the pidfile flow-tools names and removes it on 
     const pid_t daemon = std::stoi(read_text(pid_path));
     CHECK(read_text(pid_path) == std::to_string(daemon) + "\n");
     PduSender(port).send(router_a, v5_pdu(1, 2));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(wait_for_datagrams_read(port, 10s));
     parent.stop_daemon(daemon);
     CHECK_FALSE(fs::exists(pid_path));
     const auto files = flow_files(dir.path());
@@ -323,7 +343,8 @@ TEST_CASE("a flow-capture.conf given with --config starts one daemon per flow-ca
     REQUIRE(fs::exists(pid2));
     PduSender(port1).send(router_a, v5_pdu(1, 2));
     PduSender(port2).send(router_b, v5_pdu(1, 3));
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(wait_for_datagrams_read(port1, 10s));
+    REQUIRE(wait_for_datagrams_read(port2, 10s));
     for (const auto& p : {pid1, pid2}) {
         starter.stop_daemon(std::stoi(read_text(p)));
     }
@@ -361,7 +382,7 @@ TEST_CASE("the fast setting stores the same flows in a file flow-tools can read"
         dir / "capture.stderr");
     PduSender sender(port);
     sender.send_stream(fs::path(FLOWKEEP_TEST_DATA) / "files/input_v5.pdustream");
-    std::this_thread::sleep_for(500ms);
+    REQUIRE(wait_for_datagrams_read(port, 10s));
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
     const auto files = flow_files(dir / "cap");

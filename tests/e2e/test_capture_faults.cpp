@@ -70,12 +70,17 @@ void wait_status_rewrite(const TempDir& dir) {
     poll_until([&] { return status_of(dir, "updated") > before; }, 5s);
 }
 
-// Stops the load, gives its last datagrams 300 ms to be taken in, and waits
-// for the next rewrite of the status file, which then counts them.
+// Stops the load and waits until the status file counts every flow it
+// sent, as taken in or as dropped at the queue.
 void stop_load(LoadSender& load, const TempDir& dir) {
     load.stop();
-    std::this_thread::sleep_for(300ms);
-    wait_status_rewrite(dir);
+    REQUIRE(flowkeep_e2e::wait_for_flows_taken_in(dir / "status", load.flows_sent(), 20s));
+}
+
+// Until a reader of the files below `work` sees a flow: the open file holds
+// flows and has reached a flush point.
+bool wait_for_stored_flow(const fs::path& work) {
+    return poll_until([&] { return !read_stored(work).numbers.empty(); }, 20s);
 }
 
 bool wait_status(const TempDir& dir, const std::string& key, std::uint64_t value,
@@ -109,7 +114,14 @@ TEST_CASE(
     LoadSender load(port, router, 30, 10ms);
     load.start();
     REQUIRE(poll_until([&] { return status_of(dir, "flows") > 0; }, 10s));
-    std::this_thread::sleep_for(3s);
+    // Killed once more than 1000 flows were sent over 2 s earlier.
+    REQUIRE(poll_until(
+        [&] {
+            return load.numbers_between(LoadSender::Clock::time_point::min(),
+                                        LoadSender::Clock::now() - 2s)
+                       .size() > 1000;
+        },
+        30s));
     const auto killed_at = LoadSender::Clock::now();
     capture->signal(SIGKILL);
     REQUIRE(capture->wait() == 128 + SIGKILL);
@@ -139,9 +151,11 @@ TEST_CASE(
     auto restarted = start_capture(dir, work, port, args, "restart.stderr");
     REQUIRE(restarted->wait_for_log("recovered "));
     const auto restarted_at = LoadSender::Clock::now();
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(1500ms);  // the load goes on into the restarted capture
     load.stop();
-    std::this_thread::sleep_for(300ms);
+    // The status file may still show the killed process's figures: ask the
+    // socket instead whether the restarted one has read everything.
+    REQUIRE(flowkeep_e2e::wait_for_datagrams_read(port, 20s));
     restarted->signal(SIGTERM);
     REQUIRE(restarted->wait() == 0);
 
@@ -181,7 +195,8 @@ TEST_CASE("the data directory removed while running: logged, counted, resumed wh
     auto capture = start_capture(dir, work, port, {"-V", "5", "-z", "0"});
     LoadSender load(port, router, 10, 20ms);  // 500 flows/s
     load.start();
-    std::this_thread::sleep_for(1500ms);
+    // Removed while its open file holds flows.
+    REQUIRE(wait_for_stored_flow(work));
     fs::remove_all(work);
     REQUIRE(capture->wait_for_log("was removed while open", 10s));
     REQUIRE(capture->wait_for_log("is gone: holding flows", 10s));
@@ -194,7 +209,7 @@ TEST_CASE("the data directory removed while running: logged, counted, resumed wh
     REQUIRE(capture->wait_for_log("is back: writing into it", 10s));
     REQUIRE(wait_status(dir, "disk_blocked", 0));
     const auto back = LoadSender::Clock::now();
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(1500ms);  // the load goes on into the directory once back
     stop_load(load, dir);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
@@ -236,7 +251,8 @@ TEST_CASE(
     auto capture = start_capture(dir, work, port, {"-V", "5", "-z", "0"});
     LoadSender load(port, router, 10, 20ms);
     load.start();
-    std::this_thread::sleep_for(1200ms);
+    // The directory turns immutable once the open file holds flows.
+    REQUIRE(wait_for_stored_flow(work));
     const int err = set_immutable(work, true);
     if (err != 0) load.stop();
     if (!flowkeep_test::precondition(
@@ -254,7 +270,7 @@ TEST_CASE(
     REQUIRE(capture->wait_for_log("renamed tmp-", 10s));
     REQUIRE(wait_status(dir, "disk_blocked", 0));
     const auto back = LoadSender::Clock::now();
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(1500ms);  // the load goes on into the writable directory
     stop_load(load, dir);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
@@ -316,7 +332,7 @@ TEST_CASE("a file system remounted read-only: logged, counted, resumed when it i
     REQUIRE(disk.remount(false) == 0);
     REQUIRE(wait_status(dir, "disk_blocked", 0));
     const auto back = LoadSender::Clock::now();
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(1500ms);  // the load goes on into the writable file system
     stop_load(load, dir);
     capture->signal(SIGTERM);
     REQUIRE(capture->wait() == 0);
@@ -412,14 +428,15 @@ TEST_CASE("a SIGHUP storm while receiving: no crash, no flow lost, every file fi
     auto capture = start_capture(dir, work, port, {"-V", "5"});
     LoadSender load(port, router, 30, 10ms);  // 3000 flows/s
     load.start();
-    std::this_thread::sleep_for(500ms);
+    // The storm begins once a file is open, while the load is received.
+    REQUIRE(poll_until([&] { return !flowkeep_e2e::flow_files(work).empty(); }, 20s));
     const auto storm_start = std::time(nullptr);
     for (int i = 0; i < 200; ++i) {
         capture->signal(SIGHUP);
         std::this_thread::sleep_for(5ms);
     }
     const auto storm_end = std::time(nullptr);
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(1500ms);  // the load goes on after the storm
     stop_load(load, dir);
     CHECK(capture->running());
     capture->signal(SIGTERM);

@@ -87,6 +87,8 @@ TEST_CASE(
     CHECK(starter.stderr_text() == "flow-capture: " + conf.string() + ":3: chdir(" +
                                        (dir / "missing").string() +
                                        "): No such file or directory\n");
+    // A negative, so a bounded wait: a capture of line 1 started anyway gets
+    // this long to write its pidfile, hold the port or create a file.
     std::this_thread::sleep_for(300ms);
     CHECK_FALSE(fs::exists(dir / ("pid." + std::to_string(port1))));
     CHECK(port_free(port1));
@@ -207,8 +209,8 @@ TEST_CASE("a daemon that fails after the fork: its parent exits 1 with the daemo
     CHECK(p.wait() == 1);
     CHECK(p.stderr_text() == "flow-capture: pidfile " + bad_pid.string() + "." +
                                  std::to_string(port) + ": No such file or directory\n");
-    std::this_thread::sleep_for(200ms);
-    CHECK(port_free(port));
+    // The daemon may still be on its way out when its parent has exited.
+    CHECK(poll_until([&] { return port_free(port); }, 10s));
 }
 
 TEST_CASE("a daemon's parent exits 0 once the daemon is ready, its pidfile written",
