@@ -233,7 +233,8 @@ const OptionRow option_rows[] = {
      Synopsis::bundled},
     {",V", "pdu_version", Group::flow_tools,
      "export version of the files: 1, 5, 6, 7 or 1005; PDUs of the other versions except v8 "
-     "are translated to it (default: the version of the first valid PDU)",
+     "are translated to it (default: the version of the first valid PDU; 5 when that is "
+     "NetFlow v9 or IPFIX)",
      [](CaptureOptions& o, const std::string& k, const std::string& v) {
          o.export_version = export_version_value(k, v);
      }},

@@ -147,15 +147,15 @@ class ReceivingThread {
                                 .source_port = d.source_port,
                                 .local_ip = d.local_ipv4,
                                 .local_port = rx_.port(),
-                                .receive_time = now};
+                                .receive_time = now,
+                                .truncated = d.truncated};
         const DecodeResult r = decoder_.decode(datagram, batch_->records);
         batch_->counters.add(r.counters);
         if (r.accepted() && r.records > 0) {
             counters_.flows.fetch_add(r.records, std::memory_order_relaxed);
             counters_.last_flow_time.store(now, std::memory_order_relaxed);
         }
-        if (!r.accepted())
-            counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
+        if (!r.accepted()) counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
         if (r.reason == RejectReason::exporter_limit) {
             counters_.exporter_limit_datagrams.fetch_add(1, std::memory_order_relaxed);
             counters_.exporter_limit_flows.fetch_add(pdu::announced_count(d.bytes),

@@ -186,6 +186,12 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
                                        std::vector<flowfile::Record>& out) {
     const std::span<const std::uint8_t> pdu = d.bytes;
     std::string why;
+    if (d.truncated) {
+        log_malformed_template_pdu(
+            d, family.version(),
+            "longer than the " + std::to_string(pdu.size()) + "-byte receive buffer (cut)");
+        return reject(RejectReason::malformed);
+    }
     if (!family.verify(pdu, why)) {
         log_malformed_template_pdu(d, family.version(), why);
         return reject(RejectReason::malformed);
@@ -267,9 +273,9 @@ void Decoder::log_template_counts(Exporter& e, std::uint32_t domain,
                             std::to_string(domain);
     if ((c.refused_templates != 0 || c.malformed_templates != 0) &&
         e.note_once(ExporterNote::template_refused))
-        log_(who + ": " + c.problem + " (counted; logged once per exporter)");
+        log_(who + ": " + c.template_problem + " (counted; logged once per exporter)");
     if (c.malformed_sets != 0 && e.note_once(ExporterNote::malformed_set))
-        log_(who + ": " + c.problem + " (rest of the set dropped, counted; logged once)");
+        log_(who + ": " + c.set_problem + " (rest of the set dropped, counted; logged once)");
     if (c.no_template_sets != 0 && e.note_once(ExporterNote::no_template))
         log_(who + ": data for template " + std::to_string(c.missing_template) +
              " before its template: dropped and counted until the template arrives");

@@ -31,6 +31,9 @@ struct Datagram {
     std::uint32_t local_ip = 0;           // host order; destination (IP_PKTINFO)
     std::uint16_t local_port = 0;
     std::int64_t receive_time = 0;  // Unix seconds ("time=" of New exporter)
+    // Longer than the receive buffer: the end is missing.  No v1-v8 PDU is
+    // that long; a v9 one cut at a set boundary would look whole.
+    bool truncated = false;
 };
 
 struct DecoderSettings {

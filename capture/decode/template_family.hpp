@@ -48,8 +48,10 @@ struct TemplateDecodeCounts {
     std::uint64_t flow_records = 0;  // data records read (stored or not)
     std::uint64_t options_records = 0;
     FitCounters fit;
-    // First problem of this datagram, for a log line; empty if none.
-    std::string problem;
+    // First template and first data set problem of this datagram, for the
+    // log lines; empty if none.
+    std::string template_problem;
+    std::string set_problem;
     std::uint16_t missing_template = 0;   // an ID of a no-template set
     std::uint64_t sampling_interval = 0;  // from an options record; 0: none
 };

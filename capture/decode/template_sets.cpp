@@ -10,8 +10,8 @@ namespace {
 
 constexpr std::size_t set_header_size = 4;
 
-void note(TemplateDecodeCounts& counts, std::string problem) {
-    if (counts.problem.empty()) counts.problem = std::move(problem);
+void note(std::string& first, std::string problem) {
+    if (first.empty()) first = std::move(problem);
 }
 
 std::size_t sets_end(std::span<const std::uint8_t> pdu, const TemplateDialect& d) {
@@ -67,7 +67,7 @@ struct SetReader {
         const TemplateOutcome o = store.define(scope, id, std::move(t), now);
         if (!accepted(o)) {
             ++counts.refused_templates;
-            note(counts,
+            note(counts.template_problem,
                  "template " + std::to_string(id) + " refused: " +
                      (o == TemplateOutcome::byte_limit     ? "template memory limit reached"
                       : o == TemplateOutcome::count_limit  ? "too many templates in domain"
@@ -80,7 +80,7 @@ struct SetReader {
 
     void malformed(std::uint16_t id, const std::string& why) {
         ++counts.malformed_templates;
-        note(counts, "template " + std::to_string(id) + " refused: " + why);
+        note(counts.template_problem, "template " + std::to_string(id) + " refused: " + why);
     }
 
     // Template and options template sets; a malformed record ends the set,
@@ -196,7 +196,7 @@ struct SetReader {
 
     void overrun(std::uint16_t id) {
         ++counts.malformed_sets;
-        note(counts, "data set " + std::to_string(id) + ": a record runs past the set");
+        note(counts.set_problem, "data set " + std::to_string(id) + ": a record runs past the set");
     }
 };
 

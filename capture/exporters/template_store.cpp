@@ -71,8 +71,12 @@ TemplateOutcome TemplateStore::define(const TemplateScope& scope, std::uint16_t 
                 return TemplateOutcome::refreshed;
             }
             const std::size_t old_size = template_bytes(e->second.layout);
-            if (bytes_ - old_size + size > limits_.max_total_bytes)
+            if (bytes_ - old_size + size > limits_.max_total_bytes) {
+                // The exporter has moved on to the new layout: keeping the
+                // old one would cut its records at the wrong places.
+                erase(s, e);
                 return TemplateOutcome::byte_limit;
+            }
             bytes_ = bytes_ - old_size + size;
             e->second = Entry{std::move(t), now};
             return TemplateOutcome::redefined;
