@@ -307,6 +307,12 @@ const OptionRow option_rows[] = {
          if (bytes < 65536 || bytes > 1073741824) fail(k, v, "out of range " + accepted);
          o.receive_buffer = static_cast<int>(bytes);
      }},
+    {"template-lifetime", "SECONDS", Group::flowkeep,
+     "forget a NetFlow v9/IPFIX template SECONDS after its exporter last sent it, 0..86400 "
+     "(0: keep until withdrawn; default 1800, RFC 7011's advice for UDP)",
+     [](CaptureOptions& o, const std::string& k, const std::string& v) {
+         o.template_lifetime = number_in(k, v, 0, 86400, "0..86400 seconds");
+     }},
     {"fast", nullptr, Group::flowkeep,
      "compress with ISA-L igzip instead of zlib: about a tenth of the CPU for files about 10% "
      "larger, still ordinary flow-tools files; no effect with -z 0",

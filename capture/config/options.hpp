@@ -80,6 +80,9 @@ struct CaptureOptions {
     std::string status_file;
     // --receive-buffer: socket receive buffer to ask for; flow-tools asks 4 MiB.
     int receive_buffer = 4 * 1024 * 1024;
+    // --template-lifetime: seconds a v9/IPFIX template stays usable after it
+    // was last announced (RFC 7011 §8.4); 0 keeps it until withdrawn.
+    std::int64_t template_lifetime = 1800;
     // --fast: compress with ISA-L's igzip (level 3) instead of zlib at -z.
     bool fast = false;
     // --user: switch to this user (and its primary group) after binding the

@@ -329,6 +329,7 @@ std::string become_user(const std::optional<UserSwitch>& user, const LogSink& lo
 DecoderSettings decoder_settings(const CaptureOptions& o) {
     DecoderSettings settings;
     settings.stored_version = o.export_version;
+    settings.templates.lifetime_seconds = o.template_lifetime;
     if (const auto exporter = o.listen.required_exporter()) settings.remote_ip = exporter->ipv4();
     return settings;
 }

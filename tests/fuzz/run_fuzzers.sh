@@ -70,6 +70,24 @@ for dir in "$data"/pdus/*/packets "$data/pdus/packets"; do
     done
 done
 
+# NetFlow v9 and IPFIX from real exporters: each stream's datagrams in a
+# row, so the templates of the first reach the data of the others.
+for dir in "$data"/v9_ipfix/*/; do
+    ls "$dir"*.bin >/dev/null 2>&1 || continue
+    name=v9_ipfix_$(basename "$dir")
+    for control in 00 80; do
+        {
+            printf '%b' "\\x$control"
+            first=1
+            for f in "$dir"*.bin; do
+                [ $first = 1 ] || printf FKDG
+                first=0
+                cat "$f"
+            done
+        } | seed fuzz_pdu_decoder "${name}_$control"
+    done
+done
+
 seed fuzz_clients_map clients.csv <"$data/query/clients.csv"
 
 # Control byte % 6 picks the parser (see fuzz_query_arguments.cpp).

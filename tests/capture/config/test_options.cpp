@@ -201,6 +201,9 @@ TEST_CASE("flowkeep's long options", "[capture][options]") {
     CHECK(with({"--status-file=/tmp/s"}).status_file == "/tmp/s");
     CHECK(with({"--receive-buffer", "16M"}).receive_buffer == 16 * 1024 * 1024);
     CHECK(with({"--receive-buffer=65536"}).receive_buffer == 65536);
+    CHECK(with({}).template_lifetime == 1800);
+    CHECK(with({"--template-lifetime", "600"}).template_lifetime == 600);
+    CHECK(with({"--template-lifetime=0"}).template_lifetime == 0);
 }
 
 TEST_CASE("help and version stop the parse where they stand", "[capture][options]") {
@@ -429,6 +432,10 @@ TEST_CASE("every option error names the option and the accepted form", "[capture
           "--receive-buffer 1K: out of range (accepted: 65536..1073741824 bytes, e.g. 8M)");
     CHECK(error_with({"--receive-buffer", "lots"}) ==
           "--receive-buffer lots: not a size (accepted: 65536..1073741824 bytes, e.g. 8M)");
+    CHECK(error_with({"--template-lifetime", "86401"}) ==
+          "--template-lifetime 86401: out of range (accepted: 0..86400 seconds)");
+    CHECK(error_with({"--template-lifetime", "30m"}) ==
+          "--template-lifetime 30m: not a whole number (accepted: 0..86400 seconds)");
     CHECK(error_with({"--status-file="}) ==
           "option --status-file needs a value after '=': --status-file=PATH");
     CHECK(error_with({"--help=yes"}) == "option --help takes no value");
