@@ -31,6 +31,9 @@ struct ExportedFlow {
 
     std::uint64_t packets = 0;
     std::uint64_t octets = 0;
+    // A delta count was read: totals (85/86) then only stand in for a
+    // missing one, whatever the field order and even when the delta is 0.
+    bool has_packet_delta = false, has_octet_delta = false;
     std::uint32_t input = 0, output = 0;  // ifIndex
     std::uint16_t srcport = 0, dstport = 0;
     std::uint16_t icmp_type_code = 0;  // type * 256 + code
@@ -39,7 +42,7 @@ struct ExportedFlow {
     std::uint8_t src_mask = 0, dst_mask = 0;
     std::uint32_t src_as = 0, dst_as = 0;
     std::uint8_t engine_type = 0, engine_id = 0;
-    bool has_engine = false;
+    bool has_engine_type = false, has_engine_id = false;
 
     FlowInstant start, end;
     std::int64_t duration_ms = -1;  // IPFIX 161/162; -1: not given

@@ -45,20 +45,22 @@ bool read_flow_element(const TemplateField& field, const std::uint8_t* value, st
         case ie::octet_delta_count:
             if (!number) return false;
             flow.octets = u();
+            flow.has_octet_delta = true;
             return true;
         case ie::packet_delta_count:
             if (!number) return false;
             flow.packets = u();
+            flow.has_packet_delta = true;
             return true;
         // Totals only when the record has no deltas: some exporters send
         // their per-flow count under the total's number.
         case ie::octet_total_count:
             if (!number) return false;
-            if (flow.octets == 0) flow.octets = u();
+            if (!flow.has_octet_delta) flow.octets = u();
             return true;
         case ie::packet_total_count:
             if (!number) return false;
-            if (flow.packets == 0) flow.packets = u();
+            if (!flow.has_packet_delta) flow.packets = u();
             return true;
         case ie::protocol:
             if (length != 1) return false;
@@ -152,12 +154,12 @@ bool read_flow_element(const TemplateField& field, const std::uint8_t* value, st
         case ie::engine_type:
             if (length != 1) return false;
             flow.engine_type = value[0];
-            flow.has_engine = true;
+            flow.has_engine_type = true;
             return true;
         case ie::engine_id:
             if (length != 1) return false;
             flow.engine_id = value[0];
-            flow.has_engine = true;
+            flow.has_engine_id = true;
             return true;
         case ie::start_sysuptime:
         case ie::end_sysuptime: {

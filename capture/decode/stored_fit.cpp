@@ -142,14 +142,14 @@ std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
     r.tos = flow.tos;
     r.tcp_flags = flow.tcp_flags;
     if (c.stored_version != 1) {
-        // The record's own engine fields win over the v9 source ID's.
-        if (flow.has_engine) {
-            r.engine_type = flow.engine_type;
-            r.engine_id = flow.engine_id;
-        } else if (c.engine_from_domain) {
+        // The record's own engine fields win, each on its own, over the v9
+        // source ID's.
+        if (c.engine_from_domain) {
             r.engine_type = static_cast<std::uint8_t>(c.domain >> 8);
             r.engine_id = static_cast<std::uint8_t>(c.domain);
         }
+        if (flow.has_engine_type) r.engine_type = flow.engine_type;
+        if (flow.has_engine_id) r.engine_id = flow.engine_id;
         r.src_mask = flow.src_mask;
         r.dst_mask = flow.dst_mask;
         bool trans = false;

@@ -104,6 +104,15 @@ TEST_CASE("total counts stand in only for missing delta counts", "[information_e
         read(f, ie::packet_total_count, be(600, 8));
         CHECK(f.packets == 2);
     }
+    SECTION("a delta of 0 is a delta, before or after the total") {
+        ExportedFlow f;
+        read(f, ie::octet_delta_count, be(0, 4));
+        read(f, ie::octet_total_count, be(9000, 8));
+        CHECK(f.octets == 0);
+        read(f, ie::packet_total_count, be(600, 8));
+        read(f, ie::packet_delta_count, be(0, 4));
+        CHECK(f.packets == 0);
+    }
 }
 
 TEST_CASE("fields of a length their element cannot have are skipped", "[information_elements]") {
@@ -148,7 +157,8 @@ TEST_CASE("fields of a length their element cannot have are skipped", "[informat
     CHECK(f.output == 0);
     CHECK(f.src_as == 0);
     CHECK_FALSE(f.has_icmp_type_code);
-    CHECK_FALSE(f.has_engine);
+    CHECK_FALSE(f.has_engine_type);
+    CHECK_FALSE(f.has_engine_id);
     CHECK(f.start.clock == FlowClock::none);
     CHECK(f.end.clock == FlowClock::none);
     CHECK(f.system_init_ms == -1);
@@ -294,7 +304,8 @@ TEST_CASE("ICMP type and code in each of their forms", "[information_elements]")
 TEST_CASE("engine type and ID mark the record as having its own", "[information_elements]") {
     ExportedFlow f;
     CHECK(read(f, ie::engine_id, {0}));
-    CHECK(f.has_engine);
+    CHECK(f.has_engine_id);
+    CHECK_FALSE(f.has_engine_type);
     CHECK(f.engine_id == 0);
     CHECK(read(f, ie::engine_type, {1}));
     CHECK(f.engine_type == 1);

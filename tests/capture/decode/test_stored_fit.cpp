@@ -599,13 +599,21 @@ TEST_CASE("engine type and ID come from the v9 source ID unless the record has t
         CHECK(r.records[0].engine_id == 0x05);
     }
     SECTION("the record's own fields") {
-        f.has_engine = true;
+        f.has_engine_type = f.has_engine_id = true;
         f.engine_type = 1;
         f.engine_id = 0;
         const Fitted r = fit(f, c);
         REQUIRE(r.records.size() == 1);
         CHECK(r.records[0].engine_type == 1);
         CHECK(r.records[0].engine_id == 0);
+    }
+    SECTION("one of the record's fields, the other from the source ID") {
+        f.has_engine_id = true;
+        f.engine_id = 7;
+        const Fitted r = fit(f, c);
+        REQUIRE(r.records.size() == 1);
+        CHECK(r.records[0].engine_type == 0x0a);
+        CHECK(r.records[0].engine_id == 7);
     }
     SECTION("an IPFIX domain is only a number") {
         ExportContext ipfix = ipfix_context();
@@ -624,7 +632,7 @@ TEST_CASE("stored version 1 has no masks, AS numbers or engine", "[stored_fit]")
     c.engine_from_domain = true;
     ExportedFlow f = tcp_flow();
     f.src_as = 100'000;
-    f.has_engine = true;
+    f.has_engine_type = f.has_engine_id = true;
     f.engine_type = 3;
     f.engine_id = 4;
     const Fitted r = fit(f, c);
