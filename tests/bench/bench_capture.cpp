@@ -17,6 +17,10 @@
 // next to each step, so a step where the sender, not the collector, was the
 // limit is visible as such.  It never fails on speed: figures depend on the
 // machine and on what else runs on it.
+//
+// Every collector receives the same flows as NetFlow v5, v9 and IPFIX
+// (flow-send --version), so the cost of the templated formats is measured
+// against the same collector's v5 on the same ladder.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -81,6 +85,7 @@ struct Options {
     std::string collectors = "flow-capture,flow-capture-z1,flow-capture-fast,nfcapd,nfcapd-lz4";
     int socket_buffer = 4 * 1024 * 1024;  // flow-tools' (and flow-capture's) default
     int exporters = 2;
+    std::string versions = "5,9,10";
     bool quick = false;
     bool keep = false;
     bool no_sysctl = false;
@@ -115,6 +120,10 @@ void declare_options(CLI::App& app, Options& o) {
         ->capture_default_str();
     app.add_option("--exporters", o.exporters, "routers simulated by flow-send")
         ->check(CLI::Range(1, 250))
+        ->capture_default_str();
+    app.add_option("--versions", o.versions,
+                   "comma-separated export versions flow-send sends to every collector: 5 "
+                   "(NetFlow v5), 9 (NetFlow v9), 10 (IPFIX)")
         ->capture_default_str();
     app.add_flag("--quick", o.quick, "a short run: rates 200k,800k,1.6M, 3 s each");
     app.add_option("--dir", o.dir,
@@ -524,13 +533,17 @@ struct Step {
         return sent == 0 ? 0 : 1.0 - static_cast<double>(stored.flows) / static_cast<double>(sent);
     }
     bool sender_short() const { return sent_rate < sender_reached * offered; }
+    double cpu_per_mflow() const {
+        const double mflows = static_cast<double>(stored.flows) / 1e6;
+        return mflows > 0 ? cpu / mflows : 0.0;
+    }
 };
 
 std::string tail_of(const fs::path& path) {
     return last_line(read_text(path));
 }
 
-Step run_step(const Options& o, const Collector& c, double rate, std::uint16_t port,
+Step run_step(const Options& o, const Collector& c, int version, double rate, std::uint16_t port,
               const fs::path& dir) {
     Step step;
     step.offered = rate;
@@ -581,7 +594,8 @@ Step run_step(const Options& o, const Collector& c, double rate, std::uint16_t p
     std::snprintf(rate_text, sizeof rate_text, "%.0f", rate);
     {
         Child sender({o.flow_send, "127.0.0.1:" + std::to_string(port), "--rate", rate_text,
-                      "--seconds", seconds, "--exporters", std::to_string(o.exporters)},
+                      "--seconds", seconds, "--exporters", std::to_string(o.exporters), "--version",
+                      std::to_string(version)},
                      dir / "send.out", dir / "send.err");
         while (!sender.wait_for(std::chrono::milliseconds(100))) {
             if (interrupted) sender.signal(SIGINT);
@@ -702,6 +716,71 @@ Verdict judge(const std::vector<Step>& steps) {
     return v;
 }
 
+const char* version_name(int version) {
+    return version == 9 ? "NetFlow v9" : version == 10 ? "IPFIX" : "NetFlow v5";
+}
+
+// One collector on one export version, over the whole ladder.
+struct Run {
+    Collector collector;
+    int version = 5;
+    std::vector<Step> steps;
+};
+
+// v9 and IPFIX against the same collector's v5: the highest loss-free rates,
+// and CPU per million flows at the highest offered rate that both received
+// without loss (the same rate, so the daemon's fixed costs weigh the same).
+void print_against_v5(const std::vector<Run>& runs) {
+    bool header = false;
+    for (const Run& run : runs) {
+        if (run.version == 5) continue;
+        const auto v5 = std::find_if(runs.begin(), runs.end(), [&](const Run& r) {
+            return r.version == 5 && r.collector.name == run.collector.name;
+        });
+        if (v5 == runs.end()) continue;
+        if (!header) {
+            std::printf(
+                "\nagainst the same collector's v5 (rate: highest loss-free rate over v5's; "
+                "CPU: CPU s/M over v5's\nat the highest offered rate both held without loss):\n");
+            header = true;
+        }
+        const Verdict a = judge(run.steps), b = judge(v5->steps);
+        std::string line = "rate ";
+        char buf[128];
+        if (a.best && b.best) {
+            std::snprintf(buf, sizeof buf, "%.2fx (%s / %s)", a.best->sent_rate / b.best->sent_rate,
+                          quantity_text(a.best->sent_rate).c_str(),
+                          quantity_text(b.best->sent_rate).c_str());
+            line += buf;
+        } else {
+            line += "n/a";
+        }
+        const Step* common = nullptr;
+        const Step* common_v5 = nullptr;
+        for (const Step& s : run.steps) {
+            if (s.sent == 0 || s.loss() >= loss_threshold || s.other_load > disturbed_load)
+                continue;
+            for (const Step& t : v5->steps)
+                if (t.offered == s.offered && t.sent > 0 && t.loss() < loss_threshold &&
+                    t.other_load <= disturbed_load && (!common || s.offered > common->offered)) {
+                    common = &s;
+                    common_v5 = &t;
+                }
+        }
+        if (common && common_v5->cpu_per_mflow() > 0) {
+            std::snprintf(buf, sizeof buf, ", CPU %.2fx at %s (%.3f / %.3f s/M)",
+                          common->cpu_per_mflow() / common_v5->cpu_per_mflow(),
+                          quantity_text(common->offered).c_str(), common->cpu_per_mflow(),
+                          common_v5->cpu_per_mflow());
+            line += buf;
+        } else {
+            line += ", CPU n/a (no rate both held)";
+        }
+        std::printf("  %-36s %-10s %s\n", run.collector.label.c_str(), version_name(run.version),
+                    line.c_str());
+    }
+}
+
 std::string first_line_of_command(const std::string& command) {
     FILE* p = ::popen((command + " 2>&1").c_str(), "r");
     if (!p) return "";
@@ -741,6 +820,13 @@ int run(Options o) {
         rates.push_back(v);
     }
     if (rates.empty()) throw std::invalid_argument("--rates: no rate given");
+    std::vector<int> versions;
+    for (const auto& v : split(o.versions, ',')) {
+        if (v != "5" && v != "9" && v != "10")
+            throw std::invalid_argument("--versions: expected 5, 9 or 10, got '" + v + "'");
+        versions.push_back(std::stoi(v));
+    }
+    if (versions.empty()) throw std::invalid_argument("--versions: no version given");
     std::vector<Collector> collectors;
     for (const auto& name : split(o.collectors, ',')) collectors.push_back(parse_collector(name));
     if (collectors.empty()) throw std::invalid_argument("--collectors: no collector given");
@@ -779,10 +865,14 @@ int run(Options o) {
                 rmem.value() >= 0 && o.socket_buffer > rmem.value()
                     ? " (more than rmem_max: the kernel grants less)"
                     : "");
+    std::string version_list;
+    for (int v : versions)
+        version_list += (version_list.empty() ? "" : ", ") + std::string(version_name(v));
     std::printf(
-        "traffic: flow-send, ISP traffic model, %d exporters, v5 packets of up to 30 "
-        "flows, %g s per step, loopback port %u\n",
-        o.exporters, o.seconds, port);
+        "traffic: flow-send, ISP traffic model, %d exporters, %g s per step, loopback port %u; "
+        "%s\n(v5: packets of up to 30 flows; v9/IPFIX: datagrams filled to 1472 bytes, 32 / 20 "
+        "flows, template every 20)\n",
+        o.exporters, o.seconds, port, version_list.c_str());
     if (want_nfcapd && !collectors.empty())
         std::printf("nfcapd: %s\n", first_line_of_command(o.nfcapd + " -V").c_str());
     std::printf("files in %s%s\n", base.c_str(), o.keep ? " (kept)" : " (removed after counting)");
@@ -793,52 +883,55 @@ int run(Options o) {
         "sending time; B/flow = bytes of files per flow stored; other%% = CPU\nused by other "
         "processes meanwhile (near 0 on a quiet machine)\n");
 
-    std::vector<std::pair<Collector, std::vector<Step>>> results;
+    std::vector<Run> results;
     int step_number = 0;
     for (const Collector& c : collectors) {
-        std::printf("\n%s\n", c.label.c_str());
-        print_header_row();
-        std::vector<Step> steps;
-        for (double rate : rates) {
-            // A step that other processes disturbed says nothing about the
-            // collector: run it again once the machine is quiet.
-            Step step;
-            int disturbed = 0;
-            for (int attempt = 0; attempt <= o.retries && !interrupted; ++attempt) {
-                if (o.quiet_wait > 0) wait_for_quiet(o.quiet_wait);
-                const fs::path dir = base / (std::to_string(++step_number) + "-" + c.name + "-" +
-                                             quantity_text(rate));
-                step = run_step(o, c, rate, port, dir);
-                if (!o.keep) fs::remove_all(dir);
-                if (step.other_load <= disturbed_load) break;
-                ++disturbed;
+        for (int version : versions) {
+            std::printf("\n%s, %s\n", c.label.c_str(), version_name(version));
+            print_header_row();
+            std::vector<Step> steps;
+            for (double rate : rates) {
+                // A step that other processes disturbed says nothing about the
+                // collector: run it again once the machine is quiet.
+                Step step;
+                int disturbed = 0;
+                for (int attempt = 0; attempt <= o.retries && !interrupted; ++attempt) {
+                    if (o.quiet_wait > 0) wait_for_quiet(o.quiet_wait);
+                    const fs::path dir =
+                        base / (std::to_string(++step_number) + "-" + c.name + "-v" +
+                                std::to_string(version) + "-" + quantity_text(rate));
+                    step = run_step(o, c, version, rate, port, dir);
+                    if (!o.keep) fs::remove_all(dir);
+                    if (step.other_load <= disturbed_load) break;
+                    ++disturbed;
+                }
+                if (disturbed > 0 && step.other_load <= disturbed_load)
+                    step.note += (step.note.empty() ? "" : "; ") + std::string("run again after ") +
+                                 std::to_string(disturbed) + " disturbed tr" +
+                                 (disturbed == 1 ? "y" : "ies");
+                if (interrupted && step.sent == 0) break;
+                steps.push_back(step);
+                print_step(c, steps.back());
             }
-            if (disturbed > 0 && step.other_load <= disturbed_load)
-                step.note += (step.note.empty() ? "" : "; ") + std::string("run again after ") +
-                             std::to_string(disturbed) + " disturbed tr" +
-                             (disturbed == 1 ? "y" : "ies");
-            if (interrupted && step.sent == 0) break;
-            steps.push_back(step);
-            print_step(c, steps.back());
+            results.push_back({c, version, std::move(steps)});
+            if (interrupted) break;
         }
-        results.emplace_back(c, std::move(steps));
         if (interrupted) break;
     }
 
     std::printf("\nhighest rate received with < %.1f%% loss (flows/s sent and stored):\n",
                 100 * loss_threshold);
-    for (const auto& [c, steps] : results) {
-        const Verdict v = judge(steps);
+    for (const Run& run : results) {
+        const Verdict v = judge(run.steps);
         std::string line;
         if (!v.best) {
             line = "none: every step lost 0.1% or more";
         } else {
             line = quantity_text(v.best->sent_rate);
-            const double mflows = static_cast<double>(v.best->stored.flows) / 1e6;
             char cpu[64];
             std::snprintf(
                 cpu, sizeof cpu, ", %.3f CPU s/M flows, %.2f bytes/flow there",
-                mflows > 0 ? v.best->cpu / mflows : 0.0,
+                v.best->cpu_per_mflow(),
                 static_cast<double>(v.best->stored.bytes) /
                     static_cast<double>(std::max<std::uint64_t>(1, v.best->stored.flows)));
             line += cpu;
@@ -852,19 +945,19 @@ int run(Options o) {
             }
             if (v.best->sender_short()) line += "; the sender was the limit there";
         }
-        std::printf("  %-36s %s\n", c.label.c_str(), line.c_str());
+        std::printf("  %-36s %-10s %s\n", run.collector.label.c_str(), version_name(run.version),
+                    line.c_str());
     }
-    // One line per collector for scripts.
-    for (const auto& [c, steps] : results) {
-        const Verdict v = judge(steps);
-        std::printf("SUMMARY bench_capture collector=%s max_rate=%.0f sender_limited=%d",
-                    c.name.c_str(), v.best ? v.best->sent_rate : 0.0,
+    print_against_v5(results);
+    // One line per collector and version for scripts.
+    for (const Run& run : results) {
+        const Verdict v = judge(run.steps);
+        std::printf("SUMMARY bench_capture collector=%s version=%d max_rate=%.0f sender_limited=%d",
+                    run.collector.name.c_str(), run.version, v.best ? v.best->sent_rate : 0.0,
                     v.best && v.best->sender_short() ? 1 : 0);
-        for (const Step& s : steps) {
-            const double mflows = static_cast<double>(s.stored.flows) / 1e6;
+        for (const Step& s : run.steps)
             std::printf(" loss@%s=%.5f cpu@%s=%.3f", quantity_text(s.offered).c_str(), s.loss(),
-                        quantity_text(s.offered).c_str(), mflows > 0 ? s.cpu / mflows : 0.0);
-        }
+                        quantity_text(s.offered).c_str(), s.cpu_per_mflow());
         std::printf("\n");
     }
     if (remove_base) fs::remove_all(base);

@@ -14,6 +14,11 @@
 // Only loopback destinations are accepted unless --allow-remote is given: the
 // tool is for tests and benchmarks, and a mistyped address must not flood a
 // real network.
+//
+// --version 9 or 10 sends the same flows as NetFlow v9 or IPFIX
+// (template_wire.hpp): each router then holds its flows back until a datagram
+// is full, as a router's export process does, so the last ones of a run go
+// out when it ends.
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -34,6 +39,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -45,6 +52,7 @@
 #include "flowfile/ipv4_text.hpp"
 #include "isp_traffic.hpp"
 #include "quantity.hpp"
+#include "template_wire.hpp"
 #include "v5_wire.hpp"
 
 namespace {
@@ -55,6 +63,8 @@ using flowkeep::bench::ExporterProfile;
 using flowkeep::bench::ExportPacket;
 using flowkeep::bench::IspTraffic;
 using flowkeep::bench::IspTrafficProfile;
+using flowkeep::bench::TemplateExporter;
+using flowkeep::bench::TemplateWireSettings;
 
 constexpr int usage_exit_code = 2;
 constexpr int failure_exit_code = 1;
@@ -88,6 +98,11 @@ struct SendOptions {
     bool allow_remote = false;
     std::uint64_t seed = 1;
     bool progress = false;
+    int version = 5;
+    std::uint32_t template_datagrams = TemplateWireSettings{}.refresh_datagrams;
+    std::uint32_t template_seconds = TemplateWireSettings{}.refresh_seconds;
+    std::string dump;
+    std::int64_t start_time = -1;  // -1: now
 };
 
 // What the sender does, checked.
@@ -102,6 +117,10 @@ struct SendPlan {
     std::vector<std::optional<std::uint32_t>> sources;
     std::uint64_t seed = 1;
     bool progress = false;
+    // Export version on the wire: 5, or templated (9, 10) with these settings.
+    TemplateWireSettings templated{.version = 5};
+    std::string dump;  // directory for a copy of every datagram; empty: none
+    std::uint32_t start_unix_secs = 0;
 };
 
 struct Totals {
@@ -120,8 +139,8 @@ extern "C" void on_stop(int) {
 void declare_options(CLI::App& app, SendOptions& o) {
     app.description(
         "Sends NetFlow v5 export packets (up to 30 flows each) of a realistic ISP traffic model "
-        "to a collector at a chosen rate. Without --flows or --seconds it sends until "
-        "interrupted.");
+        "to a collector at a chosen rate, or the same flows as NetFlow v9 or IPFIX. Without "
+        "--flows or --seconds it sends until interrupted.");
     app.add_option("destination", o.destination,
                    "HOST:PORT of the collector; a loopback address unless --allow-remote")
         ->required();
@@ -144,6 +163,27 @@ void declare_options(CLI::App& app, SendOptions& o) {
                  "allow a destination outside 127.0.0.0/8 (never on a network you do not own)");
     app.add_option("--seed", o.seed, "seed of the traffic model")->capture_default_str();
     app.add_flag("--progress", o.progress, "print a line on stderr every second");
+    app.add_option("--version", o.version,
+                   "export version: 5 (NetFlow v5), 9 (NetFlow v9, RFC 3954) or 10 (IPFIX, "
+                   "RFC 7011); v9 and IPFIX datagrams fill up to 1472 bytes")
+        ->check(CLI::IsMember({5, 9, 10}))
+        ->capture_default_str();
+    app.add_option("--template-refresh", o.template_datagrams,
+                   "v9/IPFIX: send the template again after this many datagrams")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    app.add_option("--template-seconds", o.template_seconds,
+                   "v9/IPFIX: and at least after this many seconds of export time")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
+    app.add_option("--dump", o.dump,
+                   "also write every datagram to a file in this directory, named "
+                   "NUMBER-SOURCE.bin in sending order per exporter (for tests)");
+    app.add_option("--start-time", o.start_time,
+                   "export time of the first flow, Unix seconds (default: now), so that a run "
+                   "can be repeated flow for flow")
+        ->check(
+            CLI::Range(std::int64_t{0}, std::int64_t{std::numeric_limits<std::uint32_t>::max()}));
 }
 
 double parse_quantity(std::string_view option, const std::string& text) {
@@ -236,6 +276,12 @@ SendPlan make_plan(const SendOptions& o) {
                                      : std::nullopt);
     plan.seed = o.seed;
     plan.progress = o.progress;
+    plan.templated = {.version = static_cast<std::uint16_t>(o.version),
+                      .refresh_datagrams = o.template_datagrams,
+                      .refresh_seconds = o.template_seconds};
+    plan.dump = o.dump;
+    plan.start_unix_secs = o.start_time >= 0 ? static_cast<std::uint32_t>(o.start_time)
+                                             : static_cast<std::uint32_t>(std::time(nullptr));
     return plan;
 }
 
@@ -320,34 +366,87 @@ void sleep_for(Clock::duration d) {
     ::clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
 }
 
+// A copy of every datagram sent, one file each, so that a test can decode
+// exactly what a collector was given.
+class DatagramDump {
+  public:
+    DatagramDump(const std::string& dir, const SendPlan& plan) : dir_(dir) {
+        std::filesystem::create_directories(dir_);
+        for (std::size_t k = 0; k < plan.sources.size(); ++k)
+            sources_.push_back(plan.sources[k] ? flowfile::ipv4_text(*plan.sources[k])
+                                               : "exporter" + std::to_string(k + 1));
+    }
+
+    void write(std::size_t exporter, std::span<const std::uint8_t> datagram) {
+        char number[24];
+        std::snprintf(number, sizeof number, "%08llu-",
+                      static_cast<unsigned long long>(++written_));
+        const std::filesystem::path path = dir_ / (number + sources_[exporter] + ".bin");
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(datagram.data()),
+                  static_cast<std::streamsize>(datagram.size()));
+        if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+    }
+
+  private:
+    std::filesystem::path dir_;
+    std::vector<std::string> sources_;
+    std::uint64_t written_ = 0;
+};
+
 // Encoded datagrams of one batch, grouped by exporter because each exporter
 // has its own socket; within an exporter they keep the model's order, so its
-// sequence numbers arrive in order.
+// sequence numbers arrive in order.  For v9 and IPFIX each exporter holds
+// flows back until they fill a datagram; they count as taken when added.
 class Batch {
   public:
-    explicit Batch(std::size_t exporters)
-        : bytes_(max_batch_packets * flowkeep::bench::v5_max_packet_bytes),
+    Batch(const SendPlan& plan, const std::vector<ExporterProfile>& exporters)
+        : slot_bytes_(std::max(flowkeep::bench::v5_max_packet_bytes,
+                               flowkeep::bench::template_max_datagram_bytes)),
+          bytes_(max_batch_packets * slot_bytes_),
           iov_(max_batch_packets),
-          messages_(exporters) {
+          messages_(exporters.size()),
+          message_flows_(exporters.size()) {
         for (auto& m : messages_) m.reserve(max_batch_packets);
+        if (plan.templated.version != 5) {
+            for (const ExporterProfile& e : exporters)
+                templated_.emplace_back(plan.templated,
+                                        std::uint32_t{e.engine_type} << 8 | e.engine_id);
+            held_back_.resize(exporters.size());
+        }
+        if (!plan.dump.empty()) dump_.emplace(plan.dump, plan);
     }
 
     bool full() const { return used_ == max_batch_packets; }
     std::uint64_t flows() const { return flows_; }
+    bool holds_back() const {
+        return std::any_of(held_back_.begin(), held_back_.end(),
+                           [](const auto& flows) { return !flows.empty(); });
+    }
 
     // Adds the first `flows` flows of `packet`.
     void add(const ExportPacket& packet, std::size_t flows) {
-        const std::span<std::uint8_t> slot(
-            bytes_.data() + used_ * flowkeep::bench::v5_max_packet_bytes,
-            flowkeep::bench::v5_max_packet_bytes);
-        const std::size_t len = flowkeep::bench::encode_v5(packet, flows, slot);
-        iov_[used_] = {slot.data(), len};
-        mmsghdr m{};
-        m.msg_hdr.msg_iov = &iov_[used_];
-        m.msg_hdr.msg_iovlen = 1;
-        messages_[packet.exporter].push_back(m);
-        flows_ += (len - flowkeep::bench::v5_header_bytes) / flowkeep::bench::v5_record_bytes;
-        ++used_;
+        if (templated_.empty()) {
+            const std::span<std::uint8_t> slot = next_slot();
+            const std::size_t len = flowkeep::bench::encode_v5(packet, flows, slot);
+            const std::size_t n =
+                (len - flowkeep::bench::v5_header_bytes) / flowkeep::bench::v5_record_bytes;
+            queue(packet.exporter, slot.first(len), n);
+            flows_ += n;
+            return;
+        }
+        const std::size_t k = packet.exporter;
+        const std::size_t n = std::min(flows, packet.flows.size());
+        held_back_[k].insert(held_back_[k].end(), packet.flows.begin(), packet.flows.begin() + n);
+        flows_ += n;
+        while (!full() && held_back_[k].size() >= templated_[k].capacity()) encode_held_back(k);
+    }
+
+    // Puts the flows held back into datagrams, as many as the batch has room
+    // for.
+    void flush() {
+        for (std::size_t k = 0; k < held_back_.size(); ++k)
+            while (!full() && !held_back_[k].empty()) encode_held_back(k);
     }
 
     // Sends everything; on return the batch is empty.  Throws on an error
@@ -375,24 +474,51 @@ class Batch {
                     }
                     fail("send to socket of exporter " + std::to_string(k + 1));
                 }
-                for (int i = 0; i < n; ++i) {
-                    const std::size_t len = msgs[done + static_cast<std::size_t>(i)].msg_len;
-                    totals.flows +=
-                        (len - flowkeep::bench::v5_header_bytes) / flowkeep::bench::v5_record_bytes;
-                }
+                for (int i = 0; i < n; ++i)
+                    totals.flows += message_flows_[k][done + static_cast<std::size_t>(i)];
                 totals.datagrams += static_cast<std::uint64_t>(n);
                 done += static_cast<std::size_t>(n);
             }
             msgs.clear();
+            message_flows_[k].clear();
         }
         used_ = 0;
         flows_ = 0;
     }
 
   private:
+    std::span<std::uint8_t> next_slot() {
+        return {bytes_.data() + used_ * slot_bytes_, slot_bytes_};
+    }
+
+    void queue(std::size_t exporter, std::span<std::uint8_t> datagram, std::size_t flows) {
+        iov_[used_] = {datagram.data(), datagram.size()};
+        mmsghdr m{};
+        m.msg_hdr.msg_iov = &iov_[used_];
+        m.msg_hdr.msg_iovlen = 1;
+        messages_[exporter].push_back(m);
+        message_flows_[exporter].push_back(flows);
+        if (dump_) dump_->write(exporter, datagram);
+        ++used_;
+    }
+
+    void encode_held_back(std::size_t k) {
+        std::vector<flowfile::Record>& held = held_back_[k];
+        const std::size_t n = std::min(held.size(), templated_[k].capacity());
+        const std::span<std::uint8_t> slot = next_slot();
+        const std::size_t len = templated_[k].encode(std::span(held).first(n), slot);
+        queue(k, slot.first(len), n);
+        held.erase(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+
+    std::size_t slot_bytes_;
     std::vector<std::uint8_t> bytes_;
     std::vector<iovec> iov_;
     std::vector<std::vector<mmsghdr>> messages_;
+    std::vector<std::vector<std::size_t>> message_flows_;
+    std::vector<TemplateExporter> templated_;  // empty for v5
+    std::vector<std::vector<flowfile::Record>> held_back_;
+    std::optional<DatagramDump> dump_;
     std::size_t used_ = 0;
     std::uint64_t flows_ = 0;
 };
@@ -402,13 +528,14 @@ Totals send_traffic(const SendPlan& plan) {
     profile.seed = plan.seed;
     profile.exporters = exporter_profiles(plan);
     // Export times in the packets follow the wall clock at the offered rate,
-    // as a router's would, so a collector files them under today.
-    profile.start_unix_secs = static_cast<std::uint32_t>(std::time(nullptr));
+    // as a router's would, so a collector files them under today (or from
+    // --start-time on, for a run that must be repeatable).
+    profile.start_unix_secs = plan.start_unix_secs;
     profile.flows_per_second = plan.rate > 0 ? plan.rate : 1e6;
     IspTraffic traffic(profile);
 
     const std::vector<int> fds = open_sockets(plan);
-    Batch batch(fds.size());
+    Batch batch(plan, profile.exporters);
     Totals totals;
 
     const bool paced = plan.rate > 0;
@@ -460,6 +587,11 @@ Totals send_traffic(const SendPlan& plan) {
         remaining -= flows;
         if (paced) bucket.spend(static_cast<double>(flows));
     }
+    // What the routers held back for a fuller datagram goes out at the end.
+    while (batch.holds_back()) {
+        batch.flush();
+        batch.send(fds, totals);
+    }
     totals.seconds = Seconds(Clock::now() - start).count();
     for (int fd : fds) ::close(fd);
     return totals;
@@ -468,10 +600,14 @@ Totals send_traffic(const SendPlan& plan) {
 void report(const SendPlan& plan, const Totals& t) {
     const double achieved = t.seconds > 0 ? static_cast<double>(t.flows) / t.seconds : 0;
     std::printf(
-        "flow-send: sent %llu datagrams, %llu flows to %s from %zu exporters in %.3f s: "
+        "flow-send: sent %llu%s datagrams, %llu flows to %s from %zu exporters in %.3f s: "
         "%.0f flows/s",
-        static_cast<unsigned long long>(t.datagrams), static_cast<unsigned long long>(t.flows),
-        plan.destination_text.c_str(), plan.sources.size(), t.seconds, achieved);
+        static_cast<unsigned long long>(t.datagrams),
+        plan.templated.version == 9    ? " NetFlow v9"
+        : plan.templated.version == 10 ? " IPFIX"
+                                       : "",
+        static_cast<unsigned long long>(t.flows), plan.destination_text.c_str(),
+        plan.sources.size(), t.seconds, achieved);
     if (plan.rate > 0) {
         std::printf(" (asked %.0f)", plan.rate);
         // Only a timed run says anything about keeping up: a --flows run
