@@ -267,7 +267,14 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
 
 void Decoder::log_template_counts(Exporter& e, std::uint32_t domain,
                                   const TemplateDecodeCounts& c) {
-    if (!log_) return;
+    // Most datagrams have nothing to report: the exporter's name is only
+    // put together when a line is due.
+    const bool any = c.refused_templates != 0 || c.malformed_templates != 0 ||
+                     c.malformed_sets != 0 || c.no_template_sets != 0 ||
+                     c.fit.ipv6_not_stored != 0 || c.fit.unplaceable_time != 0 ||
+                     c.fit.oversized != 0 ||
+                     (c.sampling_interval != 0 && c.sampling_interval != e.sampling_logged);
+    if (!log_ || !any) return;
     const std::string who = std::string(e.key.version == 9 ? "NetFlow v9" : "IPFIX") +
                             " exporter " + flowfile::ipv4_text(e.key.source_ip) + " domain " +
                             std::to_string(domain);

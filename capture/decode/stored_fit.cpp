@@ -164,7 +164,9 @@ std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
     // near 2^64 and would store a huge count as one small record.
     const auto records_for = [](std::uint64_t n) { return n / max32 + (n % max32 != 0); };
     const std::uint64_t parts =
-        std::max<std::uint64_t>({1, records_for(flow.packets), records_for(flow.octets)});
+        flow.packets <= max32 && flow.octets <= max32
+            ? 1
+            : std::max<std::uint64_t>({1, records_for(flow.packets), records_for(flow.octets)});
     if (parts > max_split_records || parts > budget) {
         ++counters.oversized;
         return 0;
@@ -172,6 +174,12 @@ std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
     if (parts > 1) {
         ++counters.split_flows;
         counters.extra_records += parts - 1;
+    }
+    if (parts == 1) {
+        r.dpkts = static_cast<std::uint32_t>(flow.packets);
+        r.doctets = static_cast<std::uint32_t>(flow.octets);
+        out.push_back(r);
+        return 1;
     }
     for (std::uint64_t i = 0; i < parts; ++i) {
         r.dpkts =

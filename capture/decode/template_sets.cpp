@@ -1,5 +1,6 @@
 #include "template_sets.hpp"
 
+#include <optional>
 #include <string>
 
 #include "pdu_bytes.hpp"
@@ -158,38 +159,33 @@ struct SetReader {
             return;
         }
         const std::size_t min_length = t->min_record_length();
+        const bool variable = t->has_variable_fields();
+        const std::optional<FlowRecordPlan> plan = t->options ? std::nullopt : plan_flow_record(*t);
         // The rest of a set shorter than any record is padding.
         while (static_cast<std::size_t>(end - p) >= min_length) {
-            ExportedFlow flow;
-            ExporterOptions options;
-            for (const TemplateField& f : t->fields) {
-                std::size_t length = f.length;
-                if (length == variable_field_length) {
-                    if (end - p < 1) return overrun(id);
-                    length = *p++;
-                    if (length == 255) {
-                        if (end - p < 2) return overrun(id);
-                        length = be16(p);
-                        p += 2;
-                    }
-                }
-                if (static_cast<std::size_t>(end - p) < length) return overrun(id);
-                if (t->options)
-                    read_option_element(f, p, length, options);
-                else
-                    read_flow_element(f, p, length, flow);
-                p += length;
-            }
             if (t->options) {
+                ExporterOptions options;
+                const std::size_t used = read_options_record(*t, p, end, options);
+                if (used == 0) return overrun(id);
+                p += used;
                 ++counts.options_records;
                 if (options.sampling_interval != 0)
                     counts.sampling_interval = options.sampling_interval;
             } else {
+                ExportedFlow flow;
+                if (plan) {
+                    read_planned_record(*plan, p, flow);
+                    p += plan->record_length;
+                } else {
+                    const std::size_t used = read_flow_record(*t, !variable, p, end, flow);
+                    if (used == 0) return overrun(id);
+                    p += used;
+                }
                 ++counts.flow_records;
-                const std::size_t used = out.size() - first_record;
+                const std::size_t stored = out.size() - first_record;
                 fit_to_stored(
                     flow, context, out, counts.fit,
-                    used < max_records_per_datagram ? max_records_per_datagram - used : 0);
+                    stored < max_records_per_datagram ? max_records_per_datagram - stored : 0);
             }
         }
     }
