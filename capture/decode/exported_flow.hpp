@@ -22,6 +22,8 @@ enum class FlowClock : std::uint8_t {
 struct FlowInstant {
     FlowClock clock = FlowClock::none;
     std::int64_t value = 0;  // in the clock's unit (ms; µs for before_export)
+
+    friend bool operator==(const FlowInstant&, const FlowInstant&) = default;
 };
 
 struct ExportedFlow {
@@ -48,6 +50,8 @@ struct ExportedFlow {
     std::int64_t duration_ms = -1;  // IPFIX 161/162; -1: not given
     // IPFIX 160: when the exporter's sysUpTime was 0, ms since 1970.
     std::int64_t system_init_ms = -1;
+
+    friend bool operator==(const ExportedFlow&, const ExportedFlow&) = default;
 };
 
 }  // namespace capture
