@@ -39,6 +39,17 @@ DecodeResult Decoder::reject(RejectReason reason) {
     return result;
 }
 
+DecodeResult Decoder::refuse_new_exporter(const Datagram& d, std::uint16_t version) {
+    if (!exporter_limit_logged_ && log_) {
+        log_("exporter limit of " + std::to_string(exporters_.max_exporters()) +
+             " reached: ignoring datagrams from new exporters, first src_ip=" +
+             flowfile::ipv4_text(d.source_ip) + " dst_ip=" + flowfile::ipv4_text(d.local_ip) +
+             " d_version=" + std::to_string(version));
+        exporter_limit_logged_ = true;
+    }
+    return reject(RejectReason::exporter_limit);
+}
+
 void Decoder::log_verify_failure(const Datagram& d) {
     if (log_) log_("ftpdu_verify(): src_ip=" + flowfile::ipv4_text(d.source_ip) + " failed.");
 }
@@ -90,16 +101,7 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
     const PduSummary summary = family->summarize(pdu);
     const ExporterKey key{d.source_ip, d.local_ip, summary.version, d.local_port};
     const ExporterTable::Lookup found = exporters_.find_or_add(key, d.receive_time);
-    if (found.id == no_exporter) {
-        if (!exporter_limit_logged_ && log_) {
-            log_("exporter limit of " + std::to_string(exporters_.max_exporters()) +
-                 " reached: ignoring datagrams from new exporters, first src_ip=" +
-                 flowfile::ipv4_text(d.source_ip) + " dst_ip=" + flowfile::ipv4_text(d.local_ip) +
-                 " d_version=" + std::to_string(summary.version));
-            exporter_limit_logged_ = true;
-        }
-        return reject(RejectReason::exporter_limit);
-    }
+    if (found.id == no_exporter) return refuse_new_exporter(d, summary.version);
 
     stored_version_ = stored;
     Exporter& exporter = exporters_.at(found.id);
@@ -207,16 +209,7 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
     const TemplatePduHeader header = family.header(pdu);
     const ExporterKey key{d.source_ip, d.local_ip, header.version, d.local_port};
     const ExporterTable::Lookup found = exporters_.find_or_add(key, d.receive_time);
-    if (found.id == no_exporter) {
-        if (!exporter_limit_logged_ && log_) {
-            log_("exporter limit of " + std::to_string(exporters_.max_exporters()) +
-                 " reached: ignoring datagrams from new exporters, first src_ip=" +
-                 flowfile::ipv4_text(d.source_ip) + " dst_ip=" + flowfile::ipv4_text(d.local_ip) +
-                 " d_version=" + std::to_string(header.version));
-            exporter_limit_logged_ = true;
-        }
-        return reject(RejectReason::exporter_limit);
-    }
+    if (found.id == no_exporter) return refuse_new_exporter(d, header.version);
     stored_version_ = stored;
     Exporter& exporter = exporters_.at(found.id);
     if (found.created && log_) log_(new_exporter_line(exporter));

@@ -122,6 +122,8 @@ class Decoder {
 
   private:
     DecodeResult reject(RejectReason reason);
+    // The exporter table is full: logged once, counted as exporter_limit.
+    DecodeResult refuse_new_exporter(const Datagram& d, std::uint16_t version);
     void log_verify_failure(const Datagram& d);
     void account_sequence(Exporter& e, std::uint32_t engine_index, std::uint32_t flow_sequence,
                           std::uint32_t count, FileCounters& counters);

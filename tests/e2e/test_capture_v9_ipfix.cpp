@@ -45,6 +45,7 @@
 #include "flowfile/record.hpp"
 #include "output/flow_export_text.hpp"
 #include "pdu_sender.hpp"
+#include "support/nfdump_text.hpp"
 #include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
 
@@ -213,28 +214,6 @@ class UdpTee {
     std::thread thread_;
 };
 
-// Bytes queued on the UDP socket bound to 127.0.0.1:port (/proc/net/udp's
-// rx_queue), -1 when there is none: nfcapd says nothing of what it has read.
-long long udp_queued_bytes(std::uint16_t port) {
-    std::ifstream in("/proc/net/udp");
-    std::string line;
-    std::getline(in, line);  // the column names
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string slot, local, remote, state, queues;
-        fields >> slot >> local >> remote >> state >> queues;
-        const auto colon = local.find(':');
-        const auto split = queues.find(':');
-        if (colon == std::string::npos || split == std::string::npos) continue;
-        // The address is the kernel's network-order word printed as a number.
-        if (std::stoul(local.substr(0, colon), nullptr, 16) != htonl(INADDR_LOOPBACK) ||
-            std::stoul(local.substr(colon + 1), nullptr, 16) != port)
-            continue;
-        return std::stoll(queues.substr(split + 1), nullptr, 16);
-    }
-    return -1;
-}
-
 // nfdump's view of a flow, the columns of tests/data/v9_ipfix/README.md that
 // a flow-tools record holds.
 const std::vector<std::string> columns = {"first",    "last",     "proto",    "src_addr",
@@ -266,46 +245,15 @@ std::vector<Row> nfdump_rows(const std::string& nfdump, const fs::path& file) {
     return rows;
 }
 
-// "2026-03-14 20:00:00.500" (UTC) as ms since 1970.
-std::int64_t utc_ms(const std::string& text) {
-    REQUIRE(text.size() == 23);
-    std::tm tm{};
-    tm.tm_year = std::stoi(text.substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(text.substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(text.substr(8, 2));
-    tm.tm_hour = std::stoi(text.substr(11, 2));
-    tm.tm_min = std::stoi(text.substr(14, 2));
-    tm.tm_sec = std::stoi(text.substr(17, 2));
-    return std::int64_t{timegm(&tm)} * 1000 + std::stoi(text.substr(20, 3));
-}
-
-// nfdump's "UAPRSF" flag text ("...AP.SF"), '.' for a clear bit.
-std::uint8_t tcp_flags(const std::string& text) {
-    REQUIRE(text.size() == 8);  // two leading places for ECE/CWR, unused here
-    const std::string letters = "UAPRSF";
-    std::uint8_t bits = 0;
-    for (std::size_t i = 0; i < letters.size(); ++i)
-        if (text[2 + i] == letters[i]) bits |= static_cast<std::uint8_t>(0x20 >> i);
-    return bits;
-}
-
-// nfdump prints an ICMP flow's destination port as "type.code", which
-// flow-tools keeps as type*256+code.
-std::uint16_t port_of(const std::string& text) {
-    const auto dot = text.find('.');
-    if (dot == std::string::npos) return static_cast<std::uint16_t>(std::stoul(text));
-    return static_cast<std::uint16_t>(std::stoul(text.substr(0, dot)) * 256 +
-                                      std::stoul(text.substr(dot + 1)));
-}
-
 // A flow of this traffic is one per addresses, protocol and ports; ICMP
 // flows are told apart without their type and code, which nfdump 1.7.1
 // drops from v9 records (README.md there).
 using FlowKey = std::tuple<std::string, std::string, std::string, std::uint16_t, std::uint16_t>;
 FlowKey key_of(const Row& r) {
     const bool icmp = r.at("proto") == "1";
-    return {r.at("src_addr"), r.at("dst_addr"), r.at("proto"), port_of(r.at("src_port")),
-            icmp ? 0 : port_of(r.at("dst_port"))};
+    return {r.at("src_addr"), r.at("dst_addr"), r.at("proto"),
+            flowkeep_test::nfdump_port(r.at("src_port")),
+            icmp ? 0 : flowkeep_test::nfdump_port(r.at("dst_port"))};
 }
 FlowKey key_of(const flowfile::Record& r) {
     return {flowfile::ipv4_text(r.srcaddr), flowfile::ipv4_text(r.dstaddr), std::to_string(r.prot),
@@ -417,7 +365,7 @@ void compare_with_nfdump(int version) {
 
     // Both have read every datagram, so what they store at the stop is all.
     REQUIRE(poll_until([&] { return status_number(status, "datagrams") == datagrams; }, 10s));
-    REQUIRE(poll_until([&] { return udp_queued_bytes(nfcapd_port) == 0; }, 10s));
+    REQUIRE(poll_until([&] { return flowkeep_e2e::udp_receive_queue(nfcapd_port) == 0; }, 10s));
     const std::uint64_t ipv6_not_stored = status_number(status, "ipv6_flows_not_stored");
     CHECK(status_number(status, "corrupt_packets") == 0);
     CHECK(status_number(status, "no_template_sets") == 0);
@@ -458,9 +406,9 @@ void compare_with_nfdump(int version) {
         REQUIRE(it != ours.end());
         const flowfile::Record& r = it->second;
         const flowfile::FlowTimes times = flowfile::flow_times(r);
-        CHECK(times.start_ms == utc_ms(g.at("first")));
-        CHECK(times.end_ms == utc_ms(g.at("last")));
-        CHECK(r.tcp_flags == tcp_flags(g.at("tcp_flags")));
+        CHECK(times.start_ms == flowkeep_test::nfdump_utc_ms(g.at("first")));
+        CHECK(times.end_ms == flowkeep_test::nfdump_utc_ms(g.at("last")));
+        CHECK(r.tcp_flags == flowkeep_test::nfdump_tcp_flags(g.at("tcp_flags")));
         CHECK(std::to_string(r.tos) == g.at("tos"));
         CHECK(std::to_string(r.dpkts) == g.at("packets"));
         CHECK(std::to_string(r.doctets) == g.at("bytes"));
@@ -468,7 +416,7 @@ void compare_with_nfdump(int version) {
             if (version == 9)
                 CHECK(g.at("dst_port") == "0.0");  // nfdump's v9 loss, not the exporter's
             else
-                CHECK(r.dstport == port_of(g.at("dst_port")));
+                CHECK(r.dstport == flowkeep_test::nfdump_port(g.at("dst_port")));
         }
     }
     CHECK(records.size() == ipv4);

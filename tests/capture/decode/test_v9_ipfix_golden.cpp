@@ -22,6 +22,7 @@
 #include "capture/export_f2_row.hpp"
 #include "flowfile/ipv4_text.hpp"
 #include "support/files.hpp"
+#include "support/nfdump_text.hpp"
 
 namespace fs = std::filesystem;
 using flowkeep_test::ip;
@@ -48,37 +49,6 @@ std::vector<Row> read_golden(const fs::path& p) {
         rows.push_back(std::move(r));
     }
     return rows;
-}
-
-// "2026-03-14 20:00:00.500" (UTC) as ms since 1970.
-std::int64_t utc_ms(const std::string& text) {
-    std::tm tm{};
-    REQUIRE(text.size() == 23);
-    tm.tm_year = std::stoi(text.substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(text.substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(text.substr(8, 2));
-    tm.tm_hour = std::stoi(text.substr(11, 2));
-    tm.tm_min = std::stoi(text.substr(14, 2));
-    tm.tm_sec = std::stoi(text.substr(17, 2));
-    return std::int64_t{timegm(&tm)} * 1000 + std::stoi(text.substr(20, 3));
-}
-
-// nfdump's "UAPRSF" flag text, '.' for a clear bit.
-std::uint8_t tcp_flags(const std::string& text) {
-    REQUIRE(text.size() == 8);  // two leading places for ECE/CWR, unused here
-    std::uint8_t bits = 0;
-    const std::string letters = "UAPRSF";
-    for (std::size_t i = 0; i < letters.size(); ++i)
-        if (text[2 + i] == letters[i]) bits |= static_cast<std::uint8_t>(0x20 >> i);
-    return bits;
-}
-
-// nfdump prints an ICMP flow's destination port as "type.code".
-std::uint16_t port(const std::string& text) {
-    const auto dot = text.find('.');
-    if (dot == std::string::npos) return static_cast<std::uint16_t>(std::stoul(text));
-    return static_cast<std::uint16_t>(std::stoul(text.substr(0, dot)) * 256 +
-                                      std::stoul(text.substr(dot + 1)));
 }
 
 std::vector<std::vector<std::uint8_t>> datagrams_of(const fs::path& dir) {
@@ -170,20 +140,20 @@ TEST_CASE("v9 and IPFIX from pmacct and softflowd decode as nfdump decodes them"
                 const flowfile::Record& r = h.records[i];
                 INFO("row " << i + 1 << ": " << g.at("src_addr") << " -> " << g.at("dst_addr"));
                 const flowfile::FlowTimes times = flowfile::flow_times(r);
-                CHECK(times.start_ms == utc_ms(g.at("first")));
-                CHECK(times.end_ms == utc_ms(g.at("last")));
+                CHECK(times.start_ms == flowkeep_test::nfdump_utc_ms(g.at("first")));
+                CHECK(times.end_ms == flowkeep_test::nfdump_utc_ms(g.at("last")));
                 CHECK(std::to_string(r.prot) == g.at("proto"));
                 CHECK(flowfile::ipv4_text(r.srcaddr) == g.at("src_addr"));
                 CHECK(flowfile::ipv4_text(r.dstaddr) == g.at("dst_addr"));
-                CHECK(r.srcport == port(g.at("src_port")));
+                CHECK(r.srcport == flowkeep_test::nfdump_port(g.at("src_port")));
                 std::string dst_port = g.at("dst_port");
                 if (g.at("proto") == "1" && !s.icmp_from.empty()) {
                     REQUIRE(icmp_ports.count(key_of(g)) == 1);
                     CHECK(dst_port == "0.0");  // nfdump's v9 loss, as README.md says
                     dst_port = icmp_ports.at(key_of(g));
                 }
-                CHECK(r.dstport == port(dst_port));
-                CHECK(r.tcp_flags == tcp_flags(g.at("tcp_flags")));
+                CHECK(r.dstport == flowkeep_test::nfdump_port(dst_port));
+                CHECK(r.tcp_flags == flowkeep_test::nfdump_tcp_flags(g.at("tcp_flags")));
                 CHECK(std::to_string(r.tos) == g.at("tos"));
                 CHECK(std::to_string(r.dpkts) == g.at("packets"));
                 CHECK(std::to_string(r.doctets) == g.at("bytes"));
