@@ -50,11 +50,16 @@ void TemplateStore::drop_scope(
     scopes_.erase(scope);
 }
 
-void TemplateStore::erase(std::unordered_map<TemplateScope, Templates, ScopeHash>::iterator scope,
-                          Templates::iterator entry) {
+TemplateStore::Templates::iterator TemplateStore::forget(Templates& scope,
+                                                         Templates::iterator entry) {
     bytes_ -= template_bytes(entry->second.layout);
     --templates_;
-    scope->second.erase(entry);
+    return scope.erase(entry);
+}
+
+void TemplateStore::erase(std::unordered_map<TemplateScope, Templates, ScopeHash>::iterator scope,
+                          Templates::iterator entry) {
+    forget(scope->second, entry);
     // An empty scope would hold a place under max_scopes for nothing.
     if (scope->second.empty()) drop_scope(scope);
 }
@@ -131,9 +136,7 @@ std::size_t TemplateStore::withdraw_all(const TemplateScope& scope, bool options
             ++e;
             continue;
         }
-        bytes_ -= template_bytes(e->second.layout);
-        --templates_;
-        e = s->second.erase(e);
+        e = forget(s->second, e);
         ++n;
     }
     if (s->second.empty()) drop_scope(s);
@@ -149,9 +152,7 @@ std::size_t TemplateStore::expire(std::int64_t now) {
                 ++e;
                 continue;
             }
-            bytes_ -= template_bytes(e->second.layout);
-            --templates_;
-            e = s->second.erase(e);
+            e = forget(s->second, e);
             ++n;
         }
         if (s->second.empty())

@@ -128,6 +128,9 @@ class TemplateStore {
     bool expired(const Entry& e, std::int64_t now) const;
     static std::uint64_t session_of(const TemplateScope& s);
     void drop_scope(std::unordered_map<TemplateScope, Templates, ScopeHash>::iterator scope);
+    // Removes one template and its bytes; the scope stays, even if empty.
+    Templates::iterator forget(Templates& scope, Templates::iterator entry);
+    // Removes one template, and its scope once empty.
     void erase(std::unordered_map<TemplateScope, Templates, ScopeHash>::iterator scope,
                Templates::iterator entry);
 

@@ -53,11 +53,12 @@ done < <(find "$data/files" "$data/incomplete" "$data/stream" -type f \
 while IFS= read -r -d '' f; do
     { printf '\0'; cat "$f"; } | seed fuzz_pdu_decoder "$(basename "$f")"
 done < <(find "$data/pdus" -name '*.bin' -print0)
-for dir in "$data"/pdus/*/packets "$data/pdus/packets"; do
-    [ -d "$dir" ] || continue
-    name=$(basename "$(dirname "$dir")")_all
-    [ "$dir" = "$data/pdus/packets" ] && name=packets_all
-    for control in 00 43 80; do
+# seed_stream DIR NAME CONTROL...: DIR's datagrams in a row, once per
+# control byte.
+seed_stream() {
+    local dir=$1 name=$2 control f first
+    shift 2
+    for control in "$@"; do
         {
             printf '%b' "\\x$control"
             first=1
@@ -68,24 +69,18 @@ for dir in "$data"/pdus/*/packets "$data/pdus/packets"; do
             done
         } | seed fuzz_pdu_decoder "${name}_$control"
     done
+}
+for dir in "$data"/pdus/*/packets "$data/pdus/packets"; do
+    [ -d "$dir" ] || continue
+    name=$(basename "$(dirname "$dir")")_all
+    [ "$dir" = "$data/pdus/packets" ] && name=packets_all
+    seed_stream "$dir" "$name" 00 43 80
 done
-
 # NetFlow v9 and IPFIX from real exporters: each stream's datagrams in a
 # row, so the templates of the first reach the data of the others.
 for dir in "$data"/v9_ipfix/*/; do
     ls "$dir"*.bin >/dev/null 2>&1 || continue
-    name=v9_ipfix_$(basename "$dir")
-    for control in 00 80; do
-        {
-            printf '%b' "\\x$control"
-            first=1
-            for f in "$dir"*.bin; do
-                [ $first = 1 ] || printf FKDG
-                first=0
-                cat "$f"
-            done
-        } | seed fuzz_pdu_decoder "${name}_$control"
-    done
+    seed_stream "${dir%/}" "v9_ipfix_$(basename "$dir")" 00 80
 done
 
 seed fuzz_clients_map clients.csv <"$data/query/clients.csv"
