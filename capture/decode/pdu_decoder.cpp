@@ -207,7 +207,7 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
     // their own to store.
     const std::uint16_t stored = stored_version_ != 0 ? stored_version_ : 5;
     const TemplatePduHeader header = family.header(pdu);
-    const ExporterKey key{d.source_ip, d.local_ip, header.version, d.local_port};
+    const ExporterKey key{d.source_ip, d.local_ip, header.version, d.local_port, d.source_port};
     const ExporterTable::Lookup found = exporters_.find_or_add(key, d.receive_time);
     if (found.id == no_exporter) return refuse_new_exporter(d, header.version);
     stored_version_ = stored;

@@ -8,7 +8,8 @@ std::size_t ExporterKeyHash::operator()(const ExporterKey& k) const noexcept {
     // Spoofed floods choose source addresses freely; a multiply-xorshift mix
     // of all 96 key bits keeps them spread over the buckets.
     std::uint64_t h = (std::uint64_t{k.source_ip} << 32) | k.local_ip;
-    h ^= (std::uint64_t{k.version} << 16 | k.local_port) * 0x9E3779B97F4A7C15ull;
+    h ^= (std::uint64_t{k.source_port} << 32 | std::uint64_t{k.version} << 16 | k.local_port) *
+         0x9E3779B97F4A7C15ull;
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDull;
     h ^= h >> 33;
@@ -51,7 +52,10 @@ std::string new_exporter_line(const Exporter& e) {
     return "New exporter: time=" + std::to_string(e.first_seen) +
            " src_ip=" + flowfile::ipv4_text(e.key.source_ip) +
            " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
-           " d_version=" + std::to_string(e.key.version);
+           " d_version=" + std::to_string(e.key.version) +
+           (e.key.version == 9 || e.key.version == 10
+                ? " src_port=" + std::to_string(e.key.source_port)
+                : std::string());
 }
 
 std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup) {
@@ -66,7 +70,8 @@ std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup)
            // lines; only template-based exporters have these.
            (e.key.version == 9 || e.key.version == 10
                 ? " no_template_sets=" + std::to_string(c.no_template_sets) +
-                      " ipv6_not_stored=" + std::to_string(c.ipv6_not_stored)
+                      " ipv6_not_stored=" + std::to_string(c.ipv6_not_stored) +
+                      " src_port=" + std::to_string(e.key.source_port)
                 : std::string());
 }
 

@@ -24,6 +24,11 @@ struct ExporterKey {
     std::uint32_t local_ip = 0;   // host order
     std::uint16_t version = 0;    // PDU version
     std::uint16_t local_port = 0;
+    // NetFlow v9 and IPFIX: the exporter's UDP source port, since RFC 7011
+    // numbers messages per transport session (and domain); two exporting
+    // processes on one router are two exporters.  0 for v1-v8, which
+    // flow-tools keys by address.
+    std::uint16_t source_port = 0;
 
     friend bool operator==(const ExporterKey&, const ExporterKey&) = default;
 };
@@ -123,12 +128,13 @@ class ExporterTable {
     ExporterId last_ = no_exporter;
 };
 
-// "New exporter: time=T src_ip=S dst_ip=D d_version=V"
+// "New exporter: time=T src_ip=S dst_ip=D d_version=V", and for v9/IPFIX
+// " src_port=P"
 std::string new_exporter_line(const Exporter& e);
 
 // "STAT: now=T startup=T0 src_ip=S dst_ip=D d_ver=V pkts=.. flows=.. lost=..
 // reset=.. filter_drops=..", and for v9/IPFIX exporters
-// " no_template_sets=.. ipv6_not_stored=.."
+// " no_template_sets=.. ipv6_not_stored=.. src_port=.."
 std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup);
 
 }  // namespace capture

@@ -370,7 +370,8 @@ TEST_CASE("v9: a template and its data in one packet, and data in the next packe
     const auto lines = h.take_lines();
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] ==
-          "New exporter: time=1700000000 src_ip=192.0.2.1 dst_ip=127.0.0.1 d_version=9");
+          "New exporter: time=1700000000 src_ip=192.0.2.1 dst_ip=127.0.0.1 d_version=9 "
+          "src_port=4739");
 }
 
 TEST_CASE("IPFIX: RFC 7011 Appendix A.2 template set and A.3 data set", "[decoder][ipfix]") {
@@ -614,9 +615,9 @@ TEST_CASE("two exporters with the same template IDs and different layouts", "[de
         a2_template(a);
         a3_data(a);
         REQUIRE(feed(h, a.bytes(), router, 4739).accepted());
-        // Same observation domain too: only the port tells the sessions apart.
-        // (Sequence numbers are not checked here: they are accounted per
-        // exporter entry, which is keyed by address as in flow-tools.)
+        // Same observation domain too: only the port tells the sessions
+        // apart, for templates and for sequence numbers (RFC 7011 numbers
+        // messages per transport session).
         auto b = ipfix_pdu(0);
         timed_template(b);
         timed_data(b, {f});
@@ -634,6 +635,14 @@ TEST_CASE("two exporters with the same template IDs and different layouts", "[de
         check_timed(h.records[7], f);
         CHECK(stats(h).malformed_sets == 0);
         CHECK(h.decoder.templates().scopes() == 2);
+        // Each session's numbers follow on: no loss, no reset.
+        CHECK(h.counters.empty());
+        CHECK(h.decoder.exporters().size() == 2);
+        const auto lines = h.take_lines();
+        CHECK(lines_with(lines, "New exporter: ") == 2);
+        CHECK(lines_with(lines, " d_version=10 src_port=4739") == 1);
+        CHECK(lines_with(lines, " d_version=10 src_port=4740") == 1);
+        CHECK(lines_with(lines, "ftpdu_seq_check()") == 0);
     }
 }
 

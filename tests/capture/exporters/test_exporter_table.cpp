@@ -94,4 +94,28 @@ TEST_CASE("the key hash tells apart keys that differ in any field", "[exporters]
     CHECK(hash(k) != hash(ExporterKey{ip(10, 0, 0, 2), ip(10, 0, 0, 1), 5, 9991}));
     CHECK(hash(k) != hash(ExporterKey{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 1, 9991}));
     CHECK(hash(k) != hash(ExporterKey{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 5, 9992}));
+    CHECK(hash(ExporterKey{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 10, 9991, 4739}) !=
+          hash(ExporterKey{ip(10, 0, 0, 1), ip(10, 0, 0, 2), 10, 9991, 4740}));
+}
+
+TEST_CASE("v9 and IPFIX exporters are told apart by UDP source port and say so in their lines",
+          "[exporters]") {
+    capture::ExporterTable t;
+    const ExporterKey a{ip(192, 0, 2, 1), ip(127, 0, 0, 1), 10, 9995, 4739};
+    const ExporterKey b{ip(192, 0, 2, 1), ip(127, 0, 0, 1), 10, 9995, 4740};
+    const auto ia = t.find_or_add(a, 1773518400).id;
+    const auto ib = t.find_or_add(b, 1773518401).id;
+    REQUIRE(ia != ib);
+    t.at(ia).counters.pkts = 2;
+    t.at(ia).counters.flows = 40;
+    t.at(ia).counters.no_template_sets = 1;
+    t.at(ia).counters.ipv6_not_stored = 3;
+    CHECK(capture::new_exporter_line(t.at(ib)) ==
+          "New exporter: time=1773518401 src_ip=192.0.2.1 dst_ip=127.0.0.1 d_version=10 "
+          "src_port=4740");
+    // flow-tools' fields first and unchanged, the v9/IPFIX ones after.
+    CHECK(capture::stat_line(t.at(ia), 1773518460, 1773518000) ==
+          "STAT: now=1773518460 startup=1773518000 src_ip=192.0.2.1 dst_ip=127.0.0.1 d_ver=10 "
+          "pkts=2 flows=40 lost=0 reset=0 filter_drops=0 no_template_sets=1 ipv6_not_stored=3 "
+          "src_port=4739");
 }
