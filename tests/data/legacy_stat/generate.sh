@@ -15,6 +15,16 @@ LC_ALL=C
 export PATH TZ LC_ALL
 cd "$here"
 
+# -n makes the original read <sysconfdir>/sym/{ip-prot,ip-type,tcp-port,asn,
+# tag}.sym, a path built in at configure time (/tmp/ft/etc/sym for
+# --prefix=/tmp/ft); `make SUBDIRS="lib src"` leaves them out, so install them
+# as flow-tools' `make install` does:
+#     mkdir -p /tmp/ft/etc/sym && cp /tmp/ft-src/configs/*.sym /tmp/ft/etc/sym/
+if [ ! -f "$bin/../etc/sym/tag.sym" ]; then
+    echo "generate.sh: no $bin/../etc/sym/*.sym for the -n runs (see README.md)" >&2
+    exit 1
+fi
+
 # flow-gen's synthetic streams: record i has key fields i (or 0xFF00 + i,
 # 0xFFFF0000 + i) and i + 1 packets and octets; uncompressed, streaming.
 flow-gen -V1 -n 50 > input_v1.ft
@@ -76,4 +86,20 @@ while [ $f -le 32 ]; do
     run "$capture" "capture_v5_zdefault_f${f}_S2" -f $f -S 2
     run "$capture" "capture_v5_zdefault_f${f}_Pt5" -f $f -P -t 5
     f=$((f + 1))
+done
+
+# -n (symbol names) on every report whose output the original's names leave
+# alone but for "Symbols: Enabled": 17 and 18 turn -n off, the others print
+# no port, protocol, AS or tag.  The reports that name keys (1 to 3 and 30 to
+# 32 from tag.sym, 5 to 7 from tcp-port.sym, 12 from ip-prot.sym, 19 to 21
+# from asn.sym) are left out: flowkeep takes port and protocol names from
+# services(5) and protocols(5) and prints AS numbers and tags, see README.md.
+for f in 0 4 8 9 10 11 13 14 15 16 17 18 22 23 24 25 26 27 28 29; do
+    run input_v5.ft "input_v5_f${f}_n" -f $f -n
+    run input_v1005.ft "input_v1005_f${f}_n" -f $f -n
+    run "$capture" "capture_v5_zdefault_f${f}_n" -f $f -n
+done
+for f in 17 18; do
+    run "$capture" "capture_v5_zdefault_f${f}_nw" -f $f -n -w
+    run "$capture" "capture_v5_zdefault_f${f}_nP" -f $f -n -P
 done
