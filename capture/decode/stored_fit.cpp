@@ -23,12 +23,23 @@ FitCounters& add(FitCounters& a, const FitCounters& b) {
     return a;
 }
 
-// Milliseconds since 1970, or nothing when the clock's origin is unknown.
+// Absolute times further than this from 1970 (about 35 000 years) are no
+// flow's: refusing them here keeps every later sum and difference far from
+// 64-bit overflow, whatever an 8-byte field held.
+constexpr std::int64_t time_limit_ms = std::int64_t{1} << 50;
+
+bool plausible(std::int64_t ms) {
+    return ms > -time_limit_ms && ms < time_limit_ms;
+}
+
+// Milliseconds since 1970, or nothing when the clock's origin is unknown or
+// the time is no flow's.
 std::optional<std::int64_t> absolute_ms(const FlowInstant& t, const ExportedFlow& flow,
                                         const ExportContext& c) {
     const std::int64_t export_ms = std::int64_t{c.unix_secs} * 1000;
     switch (t.clock) {
         case FlowClock::absolute_ms:
+            if (!plausible(t.value)) return std::nullopt;
             return t.value;
         case FlowClock::before_export:
             return export_ms - t.value / 1000;
@@ -36,7 +47,8 @@ std::optional<std::int64_t> absolute_ms(const FlowInstant& t, const ExportedFlow
             // v9 and flow-tools alike: boot = export time - sysUpTime, with
             // no wrap correction (file-format.md §6.8).
             if (c.has_sysuptime) return export_ms - std::int64_t{c.sysuptime} + t.value;
-            if (flow.system_init_ms >= 0) return flow.system_init_ms + t.value;
+            if (flow.system_init_ms >= 0 && plausible(flow.system_init_ms))
+                return flow.system_init_ms + t.value;
             return std::nullopt;
         case FlowClock::none:
             break;

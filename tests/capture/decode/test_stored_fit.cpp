@@ -318,6 +318,29 @@ TEST_CASE("a flow without times is stored at the export time and counted", "[sto
     CHECK(r.records[0].sysuptime == 123'456);
 }
 
+TEST_CASE("8-byte times no flow can have are unplaceable, whatever the other fields",
+          "[stored_fit]") {
+    // An 8-byte millisecond field can hold up to 2^64-1: found by the fuzzer,
+    // such a start once overflowed the arithmetic after it.
+    const std::int64_t extremes[] = {std::numeric_limits<std::int64_t>::max(),
+                                     std::numeric_limits<std::int64_t>::min(),
+                                     std::int64_t{1} << 50, -(std::int64_t{1} << 50)};
+    for (const std::int64_t t : extremes) {
+        INFO(t);
+        ExportedFlow f = tcp_flow();
+        f.start = at_ms(t);
+        f.duration_ms = 4'000'000'000;
+        const Fitted r = fit(f, ipfix_context());
+        CHECK(r.records.empty());
+        CHECK(r.counters.unplaceable_time == 1);
+        ExportedFlow g = tcp_flow();
+        g.start = {capture::FlowClock::uptime_ms, 1000};
+        g.end = {capture::FlowClock::uptime_ms, 2000};
+        g.system_init_ms = t;
+        CHECK(fit(g, ipfix_context()).counters.unplaceable_time == 1);
+    }
+}
+
 TEST_CASE("times more than 2^32 ms from the export are unplaceable", "[stored_fit]") {
     // First, Last and sysUpTime are 32-bit ms: about 49.7 days.
     const std::int64_t span = static_cast<std::int64_t>(max32);
