@@ -10,19 +10,6 @@ namespace {
 
 constexpr std::uint64_t max32 = std::numeric_limits<std::uint32_t>::max();
 
-FitCounters& add(FitCounters& a, const FitCounters& b) {
-    a.ipv6_not_stored += b.ipv6_not_stored;
-    a.unplaceable_time += b.unplaceable_time;
-    a.no_address += b.no_address;
-    a.oversized += b.oversized;
-    a.untimed += b.untimed;
-    a.split_flows += b.split_flows;
-    a.extra_records += b.extra_records;
-    a.ifindex_clamped += b.ifindex_clamped;
-    a.as_trans += b.as_trans;
-    return a;
-}
-
 // Absolute times further than this from 1970 (about 35 000 years) are no
 // flow's: refusing them here keeps every later sum and difference far from
 // 64-bit overflow, whatever an 8-byte field held.
@@ -71,7 +58,16 @@ std::uint16_t fit_as(std::uint32_t v, bool& trans) {
 }  // namespace
 
 FitCounters& FitCounters::operator+=(const FitCounters& o) {
-    return add(*this, o);
+    ipv6_not_stored += o.ipv6_not_stored;
+    unplaceable_time += o.unplaceable_time;
+    no_address += o.no_address;
+    oversized += o.oversized;
+    untimed += o.untimed;
+    split_flows += o.split_flows;
+    extra_records += o.extra_records;
+    ifindex_clamped += o.ifindex_clamped;
+    as_trans += o.as_trans;
+    return *this;
 }
 
 std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& c,
