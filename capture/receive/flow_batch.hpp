@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 
 namespace capture {
 
@@ -27,12 +28,17 @@ struct FileCounters {
 
 struct FlowBatch {
     std::vector<flowfile::Record> records;  // capacity reserved once, reused
+    // IPv6 flows, for the IPv6 series written beside the v5 files.  The
+    // counters above go to the flow-tools file's header only: they describe
+    // datagrams, and every datagram is accounted for once.
+    std::vector<flowfile::Record6> records6;
     FileCounters counters;
     // Export version the records are in; 0 while no valid PDU has fixed it.
     std::uint16_t export_version = 0;
 
     void clear() {
         records.clear();
+        records6.clear();
         counters = {};
         export_version = 0;
     }

@@ -15,10 +15,13 @@ namespace flowfile {
 
 namespace {
 
-// Names expiry may ever delete (flow-capture.md §8): anything else in the work
-// directory belongs to someone else.
+// Names expiry may ever delete (flow-capture.md §8), and the finished files
+// of the IPv6 series, which -e and -E count with the others: anything else
+// in the work directory belongs to someone else.
 bool expirable_name(const std::string& name) {
-    return name.starts_with("ft") || name.starts_with("cf") || name.starts_with("tmp");
+    if (name.starts_with("ft") || name.starts_with("cf") || name.starts_with("tmp")) return true;
+    const auto parsed = parse_file_name(name);
+    return parsed && parsed->ipv6_series();
 }
 
 // Reads up to n bytes at offset; returns the count or -1 with errno set.

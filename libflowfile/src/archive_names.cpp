@@ -6,6 +6,7 @@
 #include "archive_calendar.hpp"
 #include "flowfile/archive.hpp"
 #include "flowfile/error.hpp"
+#include "flowfile/record6.hpp"
 
 namespace flowfile {
 
@@ -58,11 +59,20 @@ std::string FileName::str() const {
     const char sign = utc_offset_minutes < 0 ? '-' : '+';
     char method[16] = "";
     if (export_version == 8) std::snprintf(method, sizeof method, "m%02d", agg_method.value_or(0));
+    char series[32];
+    if (ipv6_series())
+        std::snprintf(series, sizeof series, "%sip6", in_progress ? "tmp-" : "");
+    else
+        std::snprintf(series, sizeof series, "%sv%02d%s", in_progress ? "tmp-" : "ft-",
+                      static_cast<int>(export_version), method);
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%sv%02d%s.%04d-%02d-%02d.%02d%02d%02d%c%02d%02d",
-                  in_progress ? "tmp-" : "ft-", static_cast<int>(export_version), method, year,
-                  month, day, hour, minute, second, sign, off / 60, off % 60);
+    std::snprintf(buf, sizeof buf, "%s.%04d-%02d-%02d.%02d%02d%02d%c%02d%02d", series, year, month,
+                  day, hour, minute, second, sign, off / 60, off % 60);
     return buf;
+}
+
+bool FileName::ipv6_series() const {
+    return export_version == ipv6_export_version;
 }
 
 FileName FileName::closed() const {
@@ -77,15 +87,20 @@ std::optional<FileName> parse_file_name(std::string_view s) {
     if (s.starts_with("tmp-")) {
         n.in_progress = true;
         pos = 4;
-    } else if (s.starts_with("ft-")) {
-        pos = 3;
-    } else {
-        return std::nullopt;
     }
-    if (!expect(s, pos, 'v')) return std::nullopt;
-    const auto version = version_digits(s, pos);
-    if (!version) return std::nullopt;
-    n.export_version = *version;
+    if (s.substr(pos).starts_with("ip6.")) {
+        n.export_version = ipv6_export_version;
+        pos += 3;
+    } else if (!n.in_progress && !s.starts_with("ft-")) {
+        return std::nullopt;
+    } else {
+        if (!n.in_progress) pos = 3;
+        if (!expect(s, pos, 'v')) return std::nullopt;
+        const auto version = version_digits(s, pos);
+        // flowkeep's own version number is spelled "ip6", never "v32774".
+        if (!version || *version == ipv6_export_version) return std::nullopt;
+        n.export_version = *version;
+    }
     if (n.export_version == 8) {
         if (!expect(s, pos, 'm')) return std::nullopt;
         const auto method = fixed_digits(s, pos, 2);

@@ -49,14 +49,12 @@ void BlockChecksums::close_block(std::uint32_t end_record, std::uint32_t crc,
     blocks.push_back({end_record, crc});
 }
 
-bool BlockChecksums::matches(std::span<const std::uint8_t> records,
-                             std::size_t record_size) const {
+bool BlockChecksums::matches(std::span<const std::uint8_t> records, std::size_t record_size) const {
     std::uint64_t start = 0;
     for (const Block& b : blocks) {
         const std::uint64_t end = std::uint64_t{b.end_record} * record_size;
         if (end < start || end > records.size()) return false;
-        if (crc32_update(0, records.data() + start, static_cast<std::size_t>(end - start)) !=
-            b.crc)
+        if (crc32_update(0, records.data() + start, static_cast<std::size_t>(end - start)) != b.crc)
             return false;
         start = end;
     }

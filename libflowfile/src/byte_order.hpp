@@ -15,6 +15,9 @@ inline std::uint16_t swap_bytes(std::uint16_t v) {
 inline std::uint32_t swap_bytes(std::uint32_t v) {
     return __builtin_bswap32(v);
 }
+inline std::uint64_t swap_bytes(std::uint64_t v) {
+    return __builtin_bswap64(v);
+}
 
 template <bool Swap, class T>
 inline T load(const std::uint8_t* p) {

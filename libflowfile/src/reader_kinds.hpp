@@ -36,19 +36,22 @@ class OwnedFd {
 };
 
 // An uncompressed record area, read() in batches.
-std::unique_ptr<Reader> make_raw_reader(Header h, std::string name, int fd, bool owned,
-                                        const RecordCodec& codec);
+template <typename R>
+std::unique_ptr<BasicReader<R>> make_raw_reader(Header h, std::string name, int fd, bool owned,
+                                                const CodecOf<R>& codec);
 
 // A compressed record area through zlib's streaming inflate: works on pipes,
 // and is the reference for how every damaged or unfinished file reads.
-std::unique_ptr<Reader> make_inflating_reader(Header h, std::string name, int fd, bool owned,
-                                              const RecordCodec& codec);
+template <typename R>
+std::unique_ptr<BasicReader<R>> make_inflating_reader(Header h, std::string name, int fd,
+                                                      bool owned, const CodecOf<R>& codec);
 
 // A compressed regular file inflated whole in one call (libdeflate), with the
 // streaming reader taking over from the start of the record area whenever the
 // whole-buffer inflate fails, so that the result never differs from
 // make_inflating_reader's.  Only for descriptors that pread() works on.
-std::unique_ptr<Reader> make_whole_buffer_reader(Header h, std::string name, int fd, bool owned,
-                                                 const RecordCodec& codec);
+template <typename R>
+std::unique_ptr<BasicReader<R>> make_whole_buffer_reader(Header h, std::string name, int fd,
+                                                         bool owned, const CodecOf<R>& codec);
 
 }  // namespace flowfile::detail

@@ -25,26 +25,27 @@ std::string flows_read(std::uint64_t n) {
 
 // What both readers share: the gate between the bytes of the record area and
 // the Records handed out, and the wording of what was withheld.
+template <typename R>
 class GatedRecords {
   public:
-    GatedRecords(const Header& h, const RecordCodec& codec)
+    GatedRecords(const Header& h, const CodecOf<R>& codec)
         : header_(h),
           codec_(codec),
           gate_(h.block_checksums ? &*h.block_checksums : nullptr, h.compressed(), codec.size,
                 h.size),
-          records_(Reader::batch_records) {}
+          records_(BasicReader<R>::batch_records) {}
 
     BlockGate& gate() { return gate_; }
     bool batch_ready() const { return gate_.verified().size() >= batch_bytes(); }
 
     // Decodes up to one batch of verified whole records.
-    std::span<const Record> take_batch() {
+    std::span<const R> take_batch() {
         const std::size_t whole =
-            std::min(gate_.verified().size() / codec_.size, Reader::batch_records);
+            std::min(gate_.verified().size() / codec_.size, BasicReader<R>::batch_records);
         codec_.decode(gate_.verified().data(), whole, records_.data());
         gate_.take(whole * codec_.size);
         delivered_ += whole;
-        return std::span<const Record>(records_.data(), whole);
+        return std::span<const R>(records_.data(), whole);
     }
 
     // After the end: verified bytes that do not make a whole record.
@@ -70,26 +71,33 @@ class GatedRecords {
     }
 
   private:
-    std::size_t batch_bytes() const { return Reader::batch_records * codec_.size; }
+    std::size_t batch_bytes() const { return BasicReader<R>::batch_records * codec_.size; }
 
     const Header& header_;
-    const RecordCodec& codec_;
+    const CodecOf<R>& codec_;
     BlockGate gate_;
-    std::vector<Record> records_;
+    std::vector<R> records_;
     std::uint64_t delivered_ = 0;
 };
 
-class RawReader final : public Reader {
+template <typename R>
+class RawReader final : public BasicReader<R> {
+    using Base = BasicReader<R>;
+    using Base::batch_records;
+    using Base::header_;
+    using Base::name_;
+    using Base::status_;
+
   public:
-    RawReader(Header h, std::string name, int fd, bool owned, const RecordCodec& codec)
-        : Reader(std::move(h), std::move(name)),
+    RawReader(Header h, std::string name, int fd, bool owned, const CodecOf<R>& codec)
+        : Base(std::move(h), std::move(name)),
           fd_(fd, owned),
           codec_(codec),
           records_(header_, codec),
           in_(batch_records * codec.size),
           offset_(header_.size) {}
 
-    std::span<const Record> next_batch() override {
+    std::span<const R> next_batch() override {
         while (!ended_ && !records_.batch_ready()) {
             const auto got = detail::read_full(fd_.get(), in_.data(), in_.size());
             offset_ += got.bytes;
@@ -142,17 +150,24 @@ class RawReader final : public Reader {
     }
 
     OwnedFd fd_;
-    const RecordCodec& codec_;
-    GatedRecords records_;
+    const CodecOf<R>& codec_;
+    GatedRecords<R> records_;
     std::vector<std::uint8_t> in_;
     std::uint64_t offset_;
     bool ended_ = false;
 };
 
-class InflatingReader final : public Reader {
+template <typename R>
+class InflatingReader final : public BasicReader<R> {
+    using Base = BasicReader<R>;
+    using Base::batch_records;
+    using Base::header_;
+    using Base::name_;
+    using Base::status_;
+
   public:
-    InflatingReader(Header h, std::string name, int fd, bool owned, const RecordCodec& codec)
-        : Reader(std::move(h), std::move(name)),
+    InflatingReader(Header h, std::string name, int fd, bool owned, const CodecOf<R>& codec)
+        : Base(std::move(h), std::move(name)),
           fd_(fd, owned),
           codec_(codec),
           records_(header_, codec),
@@ -172,7 +187,7 @@ class InflatingReader final : public Reader {
         if (zlib_ready_) inflateEnd(&zs_);
     }
 
-    std::span<const Record> next_batch() override {
+    std::span<const R> next_batch() override {
         while (!ended_ && !records_.batch_ready()) inflate_some();
         const auto batch = records_.take_batch();
         status_.records += batch.size();
@@ -275,8 +290,8 @@ class InflatingReader final : public Reader {
     }
 
     OwnedFd fd_;
-    const RecordCodec& codec_;
-    GatedRecords records_;
+    const CodecOf<R>& codec_;
+    GatedRecords<R> records_;
     std::vector<std::uint8_t> in_;
     std::vector<std::uint8_t> out_;
     z_stream zs_;
@@ -288,14 +303,25 @@ class InflatingReader final : public Reader {
 
 }  // namespace
 
-std::unique_ptr<Reader> make_raw_reader(Header h, std::string name, int fd, bool owned,
-                                        const RecordCodec& codec) {
-    return std::make_unique<RawReader>(std::move(h), std::move(name), fd, owned, codec);
+template <typename R>
+std::unique_ptr<BasicReader<R>> make_raw_reader(Header h, std::string name, int fd, bool owned,
+                                                const CodecOf<R>& codec) {
+    return std::make_unique<RawReader<R>>(std::move(h), std::move(name), fd, owned, codec);
 }
 
-std::unique_ptr<Reader> make_inflating_reader(Header h, std::string name, int fd, bool owned,
-                                              const RecordCodec& codec) {
-    return std::make_unique<InflatingReader>(std::move(h), std::move(name), fd, owned, codec);
+template <typename R>
+std::unique_ptr<BasicReader<R>> make_inflating_reader(Header h, std::string name, int fd,
+                                                      bool owned, const CodecOf<R>& codec) {
+    return std::make_unique<InflatingReader<R>>(std::move(h), std::move(name), fd, owned, codec);
 }
+
+template std::unique_ptr<Reader> make_raw_reader(Header, std::string, int, bool,
+                                                 const RecordCodec&);
+template std::unique_ptr<Reader6> make_raw_reader(Header, std::string, int, bool,
+                                                  const Record6Codec&);
+template std::unique_ptr<Reader> make_inflating_reader(Header, std::string, int, bool,
+                                                       const RecordCodec&);
+template std::unique_ptr<Reader6> make_inflating_reader(Header, std::string, int, bool,
+                                                        const Record6Codec&);
 
 }  // namespace flowfile::detail

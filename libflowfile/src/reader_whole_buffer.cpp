@@ -27,12 +27,19 @@ constexpr std::size_t max_inflated_bytes = std::size_t{1} << 30;
 // most such files inflate in one pass.
 constexpr std::size_t guessed_ratio = 4;
 
-class WholeBufferReader final : public Reader {
-  public:
-    WholeBufferReader(Header h, std::string name, int fd, bool owned, const RecordCodec& codec)
-        : Reader(std::move(h), std::move(name)), fd_(fd, owned), codec_(codec) {}
+template <typename R>
+class WholeBufferReader final : public BasicReader<R> {
+    using Base = BasicReader<R>;
+    using Base::batch_records;
+    using Base::header_;
+    using Base::name_;
+    using Base::status_;
 
-    std::span<const Record> next_batch() override {
+  public:
+    WholeBufferReader(Header h, std::string name, int fd, bool owned, const CodecOf<R>& codec)
+        : Base(std::move(h), std::move(name)), fd_(fd, owned), codec_(codec) {}
+
+    std::span<const R> next_batch() override {
         if (state_ == State::unread) start();
         if (state_ == State::streaming) {
             const auto batch = streaming_->next_batch();
@@ -49,7 +56,7 @@ class WholeBufferReader final : public Reader {
             state_ = State::ended;
             status_.input_offset = end_offset_;
         }
-        return std::span<const Record>(records_.data(), n);
+        return std::span<const R>(records_.data(), n);
     }
 
   private:
@@ -109,21 +116,27 @@ class WholeBufferReader final : public Reader {
     }
 
     OwnedFd fd_;
-    const RecordCodec& codec_;
+    const CodecOf<R>& codec_;
     State state_ = State::unread;
     ByteBuffer inflated_;
     std::size_t total_records_ = 0;
     std::size_t next_record_ = 0;
     std::uint64_t end_offset_ = 0;
-    std::vector<Record> records_;
-    std::unique_ptr<Reader> streaming_;
+    std::vector<R> records_;
+    std::unique_ptr<Base> streaming_;
 };
 
 }  // namespace
 
-std::unique_ptr<Reader> make_whole_buffer_reader(Header h, std::string name, int fd, bool owned,
-                                                 const RecordCodec& codec) {
-    return std::make_unique<WholeBufferReader>(std::move(h), std::move(name), fd, owned, codec);
+template <typename R>
+std::unique_ptr<BasicReader<R>> make_whole_buffer_reader(Header h, std::string name, int fd,
+                                                         bool owned, const CodecOf<R>& codec) {
+    return std::make_unique<WholeBufferReader<R>>(std::move(h), std::move(name), fd, owned, codec);
 }
+
+template std::unique_ptr<Reader> make_whole_buffer_reader(Header, std::string, int, bool,
+                                                          const RecordCodec&);
+template std::unique_ptr<Reader6> make_whole_buffer_reader(Header, std::string, int, bool,
+                                                           const Record6Codec&);
 
 }  // namespace flowfile::detail

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <type_traits>
 
 #include "compressor.hpp"
 #include "fd_io.hpp"
@@ -98,13 +99,16 @@ Writer::Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options)
     const std::string& name = sink_->name();
     if (!header_.export_version)
         throw Error(name + ": cannot write a flow file without an export version");
-    if (!detail::codec_for(*header_.export_version, header_.byte_order))
+    const bool ipv6 = *header_.export_version == ipv6_export_version;
+    if (!ipv6 && !detail::codec_for(*header_.export_version, header_.byte_order))
         throw Error(name + ": cannot write export version " +
-                    std::to_string(*header_.export_version) + " (supported: 1, 5, 6, 7, 1005)");
+                    std::to_string(*header_.export_version) +
+                    " (supported: 1, 5, 6, 7, 1005 and the IPv6 series)");
     if (options_.compression_level < -1 || options_.compression_level > 9)
         throw Error(name + ": compression level " + std::to_string(options_.compression_level) +
                     " out of range (0 = none, 1..9)");
-    record_size_ = detail::codec_for(*header_.export_version, header_.byte_order)->size;
+    record_size_ =
+        ipv6 ? record6_size : detail::codec_for(*header_.export_version, header_.byte_order)->size;
 
     const bool compress = options_.compression_level != 0;
     header_.block_checksums.reset();
@@ -136,13 +140,18 @@ Writer::~Writer() {
     }
 }
 
-void Writer::write(std::span<const Record> records) {
+template <typename R>
+void Writer::append(std::span<const R> records) {
     if (finished_ || stream_ended_) throw Error(sink_->name() + ": write after finish");
     if (!records.empty()) {
+        const auto* codec = detail::codec_of<R>(*header_.export_version, header_.byte_order);
+        if (!codec)
+            throw Error(sink_->name() + ": " + (std::is_same_v<R, Record6> ? "IPv6" : "IPv4") +
+                        " records given to a file of export version " +
+                        std::to_string(*header_.export_version));
         const std::size_t old = raw_.size();
         raw_.resize(old + records.size() * record_size_);
-        detail::codec_for(*header_.export_version, header_.byte_order)
-            ->encode(records.data(), records.size(), raw_.data() + old);
+        codec->encode(records.data(), records.size(), raw_.data() + old);
         if (header_.block_checksums)
             block_crc_ = crc32_update(block_crc_, raw_.data() + old, raw_.size() - old);
         records_ += records.size();
@@ -157,6 +166,14 @@ void Writer::write(std::span<const Record> records) {
     if (options_.flush_interval.count() > 0 &&
         std::chrono::steady_clock::now() - last_flush_ >= options_.flush_interval)
         flush();
+}
+
+void Writer::write(std::span<const Record> records) {
+    append(records);
+}
+
+void Writer::write(std::span<const Record6> records) {
+    append(records);
 }
 
 void Writer::flush() {

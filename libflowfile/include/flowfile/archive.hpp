@@ -18,6 +18,12 @@ namespace flowfile {
 // ---------------------------------------------------------------------------
 // File names: prefix "v" version ["m" method] "." YYYY-MM-DD "." HHMMSS zone
 //   tmp-v05.2009-10-15.234011+0000   ft-v08m01.2026-11-28.195711+0000
+// and for the IPv6 series (record6.hpp), beside them in the same directories:
+//   tmp-ip6.2026-12-03.193000+0000   ip6.2026-12-03.193000+0000
+// A finished IPv6 file's name starts with none of "ft", "cf", "tmp", so
+// flow-tools' directory readers (flow-cat DIR, flow-expire) pass it by with
+// their "ignoring" line; an open one is a tmp- file they skip as they skip
+// every tmp- file.
 // Date and time are the collector's LOCAL time when the file was created and
 // the zone is the local UTC offset at that instant, so a name identifies its
 // creation instant exactly even on DST days (when names are not in time
@@ -42,8 +48,11 @@ struct FileName {
     std::int64_t creation_time() const;
     // The name as flow-capture spells it.
     std::string str() const;
-    // The same file once closed: flow-capture renames tmp- to ft- in place.
+    // The same file once closed: flow-capture renames tmp- to ft- in place
+    // (tmp-ip6. to ip6.).
     FileName closed() const;
+    // A file of the IPv6 series: export_version is ipv6_export_version.
+    bool ipv6_series() const;
 
     friend bool operator==(const FileName&, const FileName&) = default;
 };
@@ -191,7 +200,8 @@ struct ExpiryScan {
 };
 
 // Walks work_dir recursively without following symbolic links.  A regular
-// file is an entry when its name starts with "ft", "cf" or "tmp" and its
+// file is an entry when its name starts with "ft", "cf" or "tmp" (or is an
+// IPv6 series name, ip6.DATE) and its
 // header decodes (tmp- files too: crash leftovers count against the limits).
 // Throws flowfile::Error only when work_dir itself cannot be opened.
 ExpiryScan scan_for_expiry(const std::string& work_dir);

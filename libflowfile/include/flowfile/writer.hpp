@@ -10,6 +10,7 @@
 
 #include "flowfile/header.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 
 namespace flowfile {
 
@@ -83,6 +84,10 @@ class Writer {
     // next write(), flush() or finish().
     void write(std::span<const Record> records);
     void write(const Record& r) { write(std::span<const Record>(&r, 1)); }
+    // A file of the IPv6 series (export version ipv6_export_version) takes
+    // Record6s, every other file Records; the wrong kind throws.
+    void write(std::span<const Record6> records);
+    void write(const Record6& r) { write(std::span<const Record6>(&r, 1)); }
 
     // Makes everything written so far decodable on disk now.
     void flush();
@@ -108,6 +113,8 @@ class Writer {
     class Sink;
     Writer(std::unique_ptr<Sink> sink, Header header, WriterOptions options);
 
+    template <typename R>
+    void append(std::span<const R> records);
     void compress_raw(int mode);
     void write_pending();
     // Ends the current checksum block at the records written so far; false
