@@ -72,6 +72,7 @@ namespace flowquery {
 struct ClientIdentity {
     std::string_view account;
     std::string_view device;
+    std::string_view connection;  // FTTH, xDSL, Wi-Fi, LTE...; may be empty
 };
 
 class ClientMap {

@@ -16,7 +16,7 @@ namespace {
 
 using flowfile::Record;
 
-constexpr std::array<ColumnInfo, 25> columns{{
+constexpr std::array<ColumnInfo, 26> columns{{
     {FlowColumn::start, "start", "Start", 29, false},
     {FlowColumn::end, "end", "End", 29, false},
     {FlowColumn::duration, "duration", "Duration", 10, true},
@@ -42,6 +42,7 @@ constexpr std::array<ColumnInfo, 25> columns{{
     {FlowColumn::event, "event", "Event", 12, false},
     {FlowColumn::account, "account", "Account", 12, false},
     {FlowColumn::device, "device", "Device", 12, false},
+    {FlowColumn::connection, "connection", "Connection", 10, false},
 }};
 
 bool has_ports(std::uint8_t protocol) {
@@ -88,7 +89,7 @@ std::vector<FlowColumn> parse_columns(std::string_view list, std::string_view op
 
 bool needs_clients(const std::vector<FlowColumn>& cols) {
     return std::any_of(cols.begin(), cols.end(), [](FlowColumn c) {
-        return c == FlowColumn::account || c == FlowColumn::device;
+        return c == FlowColumn::account || c == FlowColumn::device || c == FlowColumn::connection;
     });
 }
 
@@ -204,6 +205,9 @@ void FlowRenderer::append_value(FlowColumn c, const Record& r,
             break;
         case FlowColumn::device:
             if (client) out += client->identity.device;
+            break;
+        case FlowColumn::connection:
+            if (client) out += client->identity.connection;
             break;
     }
 }

@@ -41,6 +41,7 @@ enum class FlowColumn {
     event,
     account,
     device,
+    connection,
 };
 
 struct ColumnInfo {
