@@ -39,11 +39,12 @@ seed() {
 }
 
 # Flow files: finished, tmp- (still being written), damaged and truncated
-# ones, compressed and not, of every stored version the fixtures have.
+# ones, compressed and not, of every stored version the fixtures have, and
+# of the IPv6 series (ip6., tmp-ip6.).
 while IFS= read -r -d '' f; do
     seed fuzz_reader "$(echo "${f#"$data"/}" | tr / _)" <"$f"
-done < <(find "$data/files" "$data/incomplete" "$data/stream" -type f \
-    \( -name 'ft-*' -o -name 'tmp-*' -o -name '*.ft' \) -print0)
+done < <(find "$data/files" "$data/incomplete" "$data/stream" "$data/ipv6_files" -type f \
+    \( -name 'ft-*' -o -name 'tmp-*' -o -name 'ip6.*' -o -name '*.ft' \) -print0)
 
 # Datagrams: each alone with the files' version left to the first PDU, and
 # each capture's datagrams in a row (one control byte, then the datagrams

@@ -11,9 +11,11 @@
 #include <limits>
 #include <random>
 
+#include "flowfile/archive.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
+#include "ipv6_fixture_flows.hpp"
 #include "support/files.hpp"
 #include "support/precondition.hpp"
 #include "support/temp_dir.hpp"
@@ -500,4 +502,54 @@ TEST_CASE("a writer takes only the records of its file's series", "[writer][read
     v6->finish({});
     const auto r = drain(*Reader6::open(dir / "ip6"));
     CHECK(r.records == std::vector<Record6>{extreme_flow(1)});
+}
+
+TEST_CASE("the IPv6 series files in tests/data read as the flows they were written with",
+          "[reader6][layout]") {
+    // Written once (tests/data/ipv6_files/README.md): any change to the
+    // stored layout or the header shows here, not only in round trips.
+    const std::filesystem::path data = std::filesystem::path(FLOWKEEP_TEST_DATA) / "ipv6_files";
+    const auto flows = flowkeep_test::ipv6_fixture_flows(60);
+    auto first = [&](std::size_t n) {
+        return std::vector<Record6>(flows.begin(), flows.begin() + n);
+    };
+    struct Case {
+        const char* path;
+        std::size_t records;
+        ByteOrder order;
+        bool compressed;
+        bool done;
+        ReadProblem problem;
+    };
+    for (const Case& c : {
+             Case{"ip6_z6/ip6.2025-12-03.193000+0000", 60, ByteOrder::little, true, true,
+                  ReadProblem::none},
+             Case{"ip6_z0_big/ip6.2025-12-03.193000+0000", 40, ByteOrder::big, false, true,
+                  ReadProblem::none},
+             Case{"tmp_z6/tmp-ip6.2025-12-03.193000+0000", 40, ByteOrder::little, true, false,
+                  ReadProblem::truncated_stream},
+             // Cut inside the 40th record: the second block is not whole, so
+             // none of its records is vouched for.
+             Case{"tmp_z0/tmp-ip6.2025-12-03.193000+0000", 20, ByteOrder::little, false, false,
+                  ReadProblem::truncated_stream},
+         }) {
+        INFO(c.path);
+        for (const Read6& r : read_every_way(data / c.path)) {
+            CHECK(r.records == first(c.records));
+            CHECK(r.status.problem == c.problem);
+        }
+        const Header h = Reader6::open(data / c.path)->header();
+        CHECK(h.export_version == ipv6_export_version);
+        CHECK(h.byte_order == c.order);
+        CHECK(h.compressed() == c.compressed);
+        CHECK(h.done() == c.done);
+        CHECK(h.cap_start == 1764790200u);
+        CHECK(h.hostname == "flowbox-a");
+        if (c.done) CHECK(h.flow_count == c.records);
+        const auto name = parse_file_name(std::filesystem::path(c.path).filename().string());
+        REQUIRE(name);
+        CHECK(name->ipv6_series());
+        CHECK(name->in_progress == !c.done);
+        CHECK(name->creation_time() == 1764790200);
+    }
 }
