@@ -1,7 +1,6 @@
 #include "archiver.hpp"
 
 #include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
@@ -39,79 +38,94 @@ bool Archiver::accept(const FlowBatch& batch, WallTime now) {
         return true;
     }
     if (version_ == 0) version_ = batch.export_version;
-    if (!writer_ && !open_file(now)) return false;
-    // Blocked (disk full): the writer already holds what it could not write;
-    // taking more would grow memory without bound and hide the loss.  The
-    // caller keeps the batch, the queue fills, the receiver counts its drops;
-    // tick() retries.  After a failed close the writer takes no records at all.
-    if (blocked_) return false;
+    if (!period_open() && !open_file(now)) return false;
+    // Blocked (disk full): the writers already hold what they could not
+    // write; taking more would grow memory without bound and hide the loss.
+    // The caller keeps the batch, the queue fills, the receiver counts its
+    // drops; tick() retries.  After a failed close a writer takes no records
+    // at all.
+    if (blocked_ || !v5_.is_open()) return false;
+    // Every file the batch goes to exists before any of it is written, so
+    // that the batch is either written whole or kept whole by the caller.
+    if (!batch.records6.empty() && !ip6_.is_open() && !open_ipv6_file()) return false;
 
     counters_.add(batch.counters);
-    try {
-        writer_->write(batch.records);
-        if (blocked_) {
-            blocked_ = false;
-            log_("writing " + current_relative_ + " again");
-        }
-    } catch (const flowfile::Error& e) {
-        // The writer keeps what it accepted; stop taking more until it drains.
-        note_error(e.what());
-        if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
-        blocked_ = true;
-    }
+    // Each writer keeps what it was handed even when writing it failed, so
+    // the IPv6 flows go to their writer also after the other one failed.
+    write_series(v5_, std::span<const flowfile::Record>(batch.records));
+    if (!batch.records6.empty())
+        write_series(ip6_, std::span<const flowfile::Record6>(batch.records6));
     return true;
+}
+
+template <typename R>
+void Archiver::write_series(SeriesFile& file, std::span<const R> records) {
+    try {
+        file.writer().write(records);
+    } catch (const flowfile::Error& e) {
+        hold(e);
+    }
+}
+
+void Archiver::hold(const flowfile::Error& e) {
+    // The writer keeps what it accepted; stop taking more until it drains.
+    note_error(e.what());
+    if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
+    blocked_ = true;
+}
+
+bool Archiver::flush_open_files() {
+    bool flushed = true;
+    for (SeriesFile* file : {&v5_, &ip6_}) {
+        if (!file->is_open()) continue;
+        try {
+            file->writer().flush();
+        } catch (const flowfile::Error& e) {
+            if (!blocked_) hold(e);
+            flushed = false;
+        }
+    }
+    return flushed;
 }
 
 void Archiver::tick(WallTime now) {
     reap_children();
     if (!pending_renames_.empty()) retry_renames(now);
-    if (writer_ && !open_file_still_there()) {
-        // The flows it held went with it; new ones go to a new file as soon
-        // as one can be created (next second at the earliest).
+    // The flows a removed file held went with it; new ones go to a new file
+    // as soon as one can be created (next second at the earliest).
+    check_open_files_still_there(now);
+    if (period_open() && blocked_) {
+        if (!flush_open_files()) return;  // still blocked; logged when it started
+        // Past the rotation the waiting IPv6 flows belong to the next period:
+        // an IPv6 file created now would be closed empty.
+        if (ip6_wanted_ && !ip6_.is_open() && now <= next_rotation_ && !open_ipv6_file()) return;
+        ip6_wanted_ = false;
+        blocked_ = false;
+        log_("writing " + (v5_.is_open() ? v5_.relative() : ip6_.relative()) + " again");
     }
-    if (writer_ && blocked_) {
-        try {
-            writer_->flush();
-            blocked_ = false;
-            log_("writing " + current_relative_ + " again");
-        } catch (const flowfile::Error&) {
-            return;  // still blocked; logged when it started
-        }
-    }
-    if (writer_ && now > next_rotation_) close_file(now);
-    if (!writer_ && version_ != 0) open_file(now);
-    if (writer_ && !blocked_ && now - last_flush_ >= settings_.flush_interval.count() / 1000.0) {
-        try {
-            writer_->flush();
-        } catch (const flowfile::Error& e) {
-            note_error(e.what());
-            log_(std::string(e.what()) + "; holding data until it can be written");
-            blocked_ = true;
-        }
+    if (period_open() && now > next_rotation_) close_file(now);
+    if (!period_open() && version_ != 0) open_file(now);
+    if (period_open() && !blocked_ &&
+        now - last_flush_ >= settings_.flush_interval.count() / 1000.0) {
+        flush_open_files();
         last_flush_ = now;
     }
 }
 
-bool Archiver::open_file_still_there() {
-    struct stat st {};
-    const std::filesystem::path path = settings_.work_dir / current_relative_;
-    if (::lstat(path.c_str(), &st) == 0) {
-        if (static_cast<std::uint64_t>(st.st_dev) == open_dev_ &&
-            static_cast<std::uint64_t>(st.st_ino) == open_ino_)
-            return true;
-    } else if (errno != ENOENT && errno != ENOTDIR) {
-        return true;  // cannot tell (e.g. EACCES): keep writing
+void Archiver::check_open_files_still_there(WallTime now) {
+    bool removed = false;
+    for (SeriesFile* file : {&v5_, &ip6_}) {
+        if (!file->is_open() || file->still_there(settings_.work_dir)) continue;
+        const std::string relative = file->relative();
+        const std::uint64_t lost = file->abandon();
+        flows_removed_ += lost;
+        const std::string message = relative + " was removed while open: " + std::to_string(lost) +
+                                    " flows written to it went with it; new flows go to a new file";
+        note_error(message);
+        log_(message);
+        removed = true;
     }
-    const std::uint64_t lost = writer_->records_written();
-    flows_removed_ += lost;
-    const std::string message = current_relative_ +
-                                " was removed while open: " + std::to_string(lost) +
-                                " flows written to it went with it; new flows go to a new file";
-    note_error(message);
-    log_(message);
-    writer_.reset();  // flushes into the removed file and lets go of it
-    current_relative_.clear();
-    return false;
+    if (removed && period_open()) close_file(now);
 }
 
 void Archiver::retry_renames(WallTime now) {
@@ -119,14 +133,14 @@ void Archiver::retry_renames(WallTime now) {
     last_rename_retry_ = now;
     std::vector<PendingRename> still;
     for (auto& p : pending_renames_) {
-        const std::filesystem::path from = settings_.work_dir / p.tmp_relative;
+        const std::filesystem::path from = settings_.work_dir / p.file.tmp_relative;
         std::error_code ec;
-        std::filesystem::rename(from, settings_.work_dir / p.final_relative, ec);
+        std::filesystem::rename(from, settings_.work_dir / p.file.final_relative, ec);
         if (!ec) {
-            log_("renamed " + p.tmp_relative + " to " + p.final_relative);
-            file_done(p.final_relative, p.size, p.capture_start, p.final_close);
+            log_("renamed " + p.file.tmp_relative + " to " + p.file.final_relative);
+            file_done(p.file, p.final_close);
         } else if (ec == std::errc::no_such_file_or_directory) {
-            log_(p.tmp_relative + " vanished before it could be renamed");
+            log_(p.file.tmp_relative + " vanished before it could be renamed");
         } else {
             still.push_back(std::move(p));
         }
@@ -137,13 +151,15 @@ void Archiver::retry_renames(WallTime now) {
 void Archiver::set_catching_up(bool on) {
     catching_up_ = on;
     // igzip is already the cheap engine: nothing to switch.
-    if (!writer_ || settings_.compression_level == 0 ||
-        settings_.engine == flowfile::CompressionEngine::igzip)
+    if (settings_.compression_level == 0 || settings_.engine == flowfile::CompressionEngine::igzip)
         return;
-    try {
-        writer_->set_compression_level(level_for_now());
-    } catch (const flowfile::Error& e) {
-        log_(e.what());
+    for (SeriesFile* file : {&v5_, &ip6_}) {
+        if (!file->is_open()) continue;
+        try {
+            file->writer().set_compression_level(level_for_now());
+        } catch (const flowfile::Error& e) {
+            log_(e.what());
+        }
     }
 }
 
@@ -166,7 +182,7 @@ void Archiver::note_error(const std::string& message) {
 }
 
 void Archiver::rotate(WallTime now) {
-    if (writer_) close_file(now);
+    if (period_open()) close_file(now);
 }
 
 bool Archiver::shutdown(WallTime now) {
@@ -174,8 +190,17 @@ bool Archiver::shutdown(WallTime now) {
         last_rename_retry_ = 0;
         retry_renames(now);
     }
-    if (!writer_) return true;
+    if (!period_open()) return true;
     return close_file(now, true);
+}
+
+flowfile::WriterOptions Archiver::writer_options() const {
+    return {.compression_level = settings_.compression_level == 0 ? 0 : level_for_now(),
+            .flush_interval = settings_.flush_interval,
+            .sync_on_flush = true,
+            .exclusive_lock = true,
+            .engine = settings_.engine,
+            .checksum_blocks = expected_flush_points()};
 }
 
 bool Archiver::open_file(WallTime now) {
@@ -187,36 +212,15 @@ bool Archiver::open_file(WallTime now) {
         return false;
     }
     const flowfile::FileName name = flowfile::file_name_at(created, version_);
-    const std::string relative = flowfile::nest_path(name, settings_.nesting);
-    const std::filesystem::path path = settings_.work_dir / relative;
-    std::error_code exists_ec;
-    const bool existed = std::filesystem::exists(path, exists_ec);
     try {
-        std::error_code ec;
-        std::filesystem::create_directories(path.parent_path(), ec);
-        if (ec)
-            throw flowfile::Error(path.parent_path().string() +
-                                  ": cannot create directory: " + ec.message());
         flowfile::Header header = flowfile::Header::for_capture(
             version_, created, settings_.hostname, settings_.compression_level != 0,
             settings_.comment, settings_.byte_order);
         header.lost_flows = counters_.lost_flows;
         header.corrupt_packets = counters_.corrupt_packets;
         header.seq_resets = counters_.seq_resets;
-        writer_ = flowfile::Writer::create(
-            path, header,
-            {.compression_level = settings_.compression_level == 0 ? 0 : level_for_now(),
-             .flush_interval = settings_.flush_interval,
-             .sync_on_flush = true,
-             .exclusive_lock = true,
-             .engine = settings_.engine,
-             .checksum_blocks = expected_flush_points()});
+        v5_.create(settings_.work_dir, settings_.nesting, name, header, writer_options());
     } catch (const flowfile::Error& e) {
-        // A file this attempt created but could not write the header into
-        // (disk full) is empty or cut, unreadable; the retry in the next
-        // second takes another name, so it would stay behind, one a second.
-        // A file that existed (e.g. locked by another capture) is not ours.
-        if (!existed) std::filesystem::remove(path, exists_ec);
         note_error(e.what());
         if (!blocked_) log_(std::string(e.what()) + "; retrying");
         blocked_ = true;
@@ -224,50 +228,82 @@ bool Archiver::open_file(WallTime now) {
     }
     if (blocked_) {
         blocked_ = false;
-        log_("writing " + relative + " again");
+        log_("writing " + v5_.relative() + " again");
     }
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0) {
-        open_dev_ = static_cast<std::uint64_t>(st.st_dev);
-        open_ino_ = static_cast<std::uint64_t>(st.st_ino);
-    }
-    current_name_ = name;
-    current_relative_ = relative;
     last_created_ = created;
     last_flush_ = now;
     next_rotation_ = next_rotation_time(settings_.rotations, now);
     return true;
 }
 
-bool Archiver::close_file(WallTime now, bool final_close) {
+bool Archiver::open_ipv6_file() {
+    // Same creation instant as the flow-tools file of the period, so both
+    // carry one date-time in their names and one capture start: a reader
+    // pairs them by name, and they rotate together.
+    flowfile::FileName name = v5_.name();
+    name.export_version = flowfile::ipv6_export_version;
+    name.agg_method.reset();
+    const auto created = static_cast<std::uint32_t>(name.creation_time());
     try {
-        writer_->finish({.cap_end = whole_seconds(now),
-                         .lost_flows = counters_.lost_flows,
-                         .corrupt_packets = counters_.corrupt_packets,
-                         .seq_resets = counters_.seq_resets});
+        // The datagram counters (lost, corrupt, sequence resets) are left at
+        // zero here: they describe datagrams, which carry flows of both
+        // families, and each is counted once, in the flow-tools file.
+        const flowfile::Header header = flowfile::Header::for_capture(
+            flowfile::ipv6_export_version, created, settings_.hostname,
+            settings_.compression_level != 0, settings_.comment, settings_.byte_order);
+        ip6_.create(settings_.work_dir, settings_.nesting, name, header, writer_options());
     } catch (const flowfile::Error& e) {
         note_error(e.what());
-        if (!blocked_) log_(std::string(e.what()) + "; holding data until it can be written");
+        if (!blocked_) log_(std::string(e.what()) + "; retrying");
         blocked_ = true;
-        // The zlib stream may already be ended: the file takes no more
-        // records, so tick() must finish it as soon as it drains, also when
-        // the close was a SIGHUP and not the rotation time.
-        next_rotation_ = std::min(next_rotation_, now);
+        ip6_wanted_ = true;
         return false;
     }
-    const std::uint64_t size = writer_->bytes_written();
-    writer_.reset();
+    ip6_wanted_ = false;
+    return true;
+}
 
-    const std::filesystem::path tmp_path = settings_.work_dir / current_relative_;
-    const std::string final_relative =
-        flowfile::nest_path(current_name_.closed(), settings_.nesting);
-    const auto capture_start = static_cast<std::uint32_t>(current_name_.creation_time());
+bool Archiver::close_file(WallTime now, bool final_close) {
+    // Each series' file is finished on its own: one that fails stays open
+    // and is finished again once it drains, the other is done.
+    bool all_finished = true;
+    for (SeriesFile* file : {&v5_, &ip6_}) {
+        if (!file->is_open()) continue;
+        const bool flow_tools_file = file == &v5_;
+        FinishedFile finished;
+        try {
+            // The IPv6 file's datagram counters stay zero (open_ipv6_file).
+            const flowfile::CloseCounters counters =
+                flow_tools_file
+                    ? flowfile::CloseCounters{.cap_end = whole_seconds(now),
+                                              .lost_flows = counters_.lost_flows,
+                                              .corrupt_packets = counters_.corrupt_packets,
+                                              .seq_resets = counters_.seq_resets}
+                    : flowfile::CloseCounters{.cap_end = whole_seconds(now)};
+            finished = file->finish(counters, settings_.nesting);
+        } catch (const flowfile::Error& e) {
+            hold(e);
+            // The zlib stream may already be ended: the file takes no more
+            // records, so tick() must finish it as soon as it drains, also
+            // when the close was a SIGHUP and not the rotation time.
+            next_rotation_ = std::min(next_rotation_, now);
+            all_finished = false;
+            continue;
+        }
+        ++files_finished_;
+        if (finished.ipv6_series) ++ipv6_files_finished_;
+        if (flow_tools_file) counters_ = {};
+        rename_finished(finished, now, final_close);
+    }
+    // IPv6 flows that waited for a file of the closed period go to the next.
+    if (!period_open()) ip6_wanted_ = false;
+    return all_finished;
+}
+
+void Archiver::rename_finished(const FinishedFile& file, WallTime now, bool final_close) {
+    const std::filesystem::path tmp_path = settings_.work_dir / file.tmp_relative;
     std::error_code ec;
-    std::filesystem::rename(tmp_path, settings_.work_dir / final_relative, ec);
-    ++files_finished_;
-    counters_ = {};
-    const std::string tmp_relative = current_relative_;
-    current_relative_.clear();
+    std::filesystem::rename(tmp_path, settings_.work_dir / file.final_relative, ec);
     if (ec) {
         // The data is complete in the tmp- file (readers and recovery accept
         // it); the rename is retried every second until it succeeds.
@@ -276,26 +312,25 @@ bool Archiver::close_file(WallTime now, bool final_close) {
                                     "renamed (retrying)";
         log_(message);
         note_error(message);
-        pending_renames_.push_back(
-            {tmp_relative, final_relative, size, capture_start, final_close});
+        pending_renames_.push_back({file, final_close});
         if (pending_renames_.size() == 1) last_rename_retry_ = now;
-        return true;
+        return;
     }
-    file_done(final_relative, size, capture_start, final_close);
-    return true;
+    file_done(file, final_close);
 }
 
-void Archiver::file_done(const std::string& final_relative, std::uint64_t size,
-                         std::uint32_t capture_start, bool final_close) {
+void Archiver::file_done(const FinishedFile& file, bool final_close) {
     // Relative to the work directory when the daemon runs inside it, as
     // flow-capture logs the files it closed; full paths otherwise.
-    const std::string expiry_path =
-        settings_.work_dir == "." ? final_relative : (settings_.work_dir / final_relative).string();
+    const std::string expiry_path = settings_.work_dir == "."
+                                        ? file.final_relative
+                                        : (settings_.work_dir / file.final_relative).string();
     if (expiry_scanned_)
-        expiry_list_.push_back({.path = expiry_path, .size = size, .capture_start = capture_start});
+        expiry_list_.push_back(
+            {.path = expiry_path, .size = file.size, .capture_start = file.capture_start});
     // flow-capture never expires at exit: the files of the last run stay.
     if (!final_close) run_expiry();
-    if (!settings_.post_rotate_program.empty()) run_post_rotate(final_relative);
+    if (!settings_.post_rotate_program.empty()) run_post_rotate(file.final_relative);
 }
 
 void Archiver::start_expiry() {
@@ -321,7 +356,8 @@ void Archiver::start_expiry() {
 
 void Archiver::run_expiry() {
     if (!expiry_scanned_) return;
-    const std::uint64_t open_bytes = writer_ ? writer_->bytes_written() : 0;
+    // Both series count against -E.
+    const std::uint64_t open_bytes = v5_.bytes_written() + ip6_.bytes_written();
     const flowfile::ExpiryPlan plan =
         flowfile::plan_expiry(expiry_list_, settings_.expiry, open_bytes);
     if (plan.removals.empty()) return;

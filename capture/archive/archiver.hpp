@@ -1,9 +1,11 @@
 #pragma once
 
-// The writing end of flow-capture: owns the file being written, names and
-// nests it, rotates it on the schedule or on request, writes the per-file
-// counters into its header, renames tmp- to ft-, runs expiry and the
-// post-rotate program.  Time is always passed in, so tests drive it without
+// The writing end of flow-capture: owns the files being written (the
+// flow-tools file and, once IPv6 flows arrive in its period, its IPv6 sibling
+// of the same name date), names and nests them, rotates them together on the
+// schedule or on request, writes the per-file counters into the headers,
+// renames tmp- to ft- (tmp-ip6. to ip6.), runs expiry and the post-rotate
+// program.  Time is always passed in, so tests drive it without
 // waiting and the daemon decides what "now" is.
 
 #include <cstdint>
@@ -11,13 +13,16 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "flowfile/archive.hpp"
+#include "flowfile/error.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/writer.hpp"
 #include "receive/flow_batch.hpp"
+#include "series_file.hpp"
 
 namespace capture {
 
@@ -50,9 +55,10 @@ class Archiver {
     Archiver(ArchiverSettings settings, LogFn log);
     ~Archiver();
 
-    // Writes the batch into the open file, creating one first if needed.
-    // Returns false when nothing could be written (the file cannot be created
-    // or the disk is full): the caller keeps the batch and offers it again.
+    // Writes the batch into the open files, creating them first if needed
+    // (the IPv6 file on the first IPv6 flow of a period).  Returns false when
+    // nothing of it was written (a file cannot be created or the disk is
+    // full): the caller keeps the batch and offers it again.
     bool accept(const FlowBatch& batch, WallTime now);
 
     // Once per loop iteration: closes the file when its rotation time has
@@ -61,10 +67,10 @@ class Archiver {
     // blocked disk.
     void tick(WallTime now);
 
-    // SIGHUP: close the current file; the next is created on the next tick.
+    // SIGHUP: close the current files; the next is created on the next tick.
     void rotate(WallTime now);
 
-    // SIGTERM/SIGQUIT: close the current file.  Returns false when it could
+    // SIGTERM/SIGQUIT: close the current files.  Returns false when one could
     // not be finished (it then stays tmp-, readable up to its last flush).
     bool shutdown(WallTime now);
 
@@ -78,9 +84,13 @@ class Archiver {
     void start_expiry();
 
     bool blocked() const { return blocked_; }
-    // Relative path of the open file, empty when none.
-    const std::string& current_file() const { return current_relative_; }
+    // Relative path of the open flow-tools file, empty when none.
+    const std::string& current_file() const { return v5_.relative(); }
+    // Relative path of the open IPv6 file, empty when none.
+    const std::string& current_ipv6_file() const { return ip6_.relative(); }
+    // Files of both series.
     std::uint64_t files_finished() const { return files_finished_; }
+    std::uint64_t ipv6_files_finished() const { return ipv6_files_finished_; }
     std::uint64_t write_errors() const { return write_errors_; }
     // Flows written into an open file that someone removed (with its
     // directory, say) before it was finished: gone with it.
@@ -92,15 +102,30 @@ class Archiver {
     const std::string& last_error() const { return last_error_; }
 
   private:
+    // A period is open while a file of either series is: the IPv6 file may
+    // still be finishing after the flow-tools one was.
+    bool period_open() const { return v5_.is_open() || ip6_.is_open(); }
     bool open_file(WallTime now);
+    // The IPv6 sibling of the open flow-tools file.
+    bool open_ipv6_file();
+    flowfile::WriterOptions writer_options() const;
     bool close_file(WallTime now, bool final_close = false);
+    // Renames one finished file, or queues the rename for a retry.
+    void rename_finished(const FinishedFile& file, WallTime now, bool final_close);
     // After a successful close and rename: expiry and the -R program.
-    void file_done(const std::string& final_relative, std::uint64_t size,
-                   std::uint32_t capture_start, bool final_close);
+    void file_done(const FinishedFile& file, bool final_close);
     void retry_renames(WallTime now);
-    // False (and the writer abandoned) when the open file is no longer where
-    // it was created.
-    bool open_file_still_there();
+    // Writes into one series' file; a write error makes the writer hold the
+    // records and the archiver block.
+    template <typename R>
+    void write_series(SeriesFile& file, std::span<const R> records);
+    // Flushes every open file; false (and blocked) when one could not.
+    bool flush_open_files();
+    void hold(const flowfile::Error& e);
+    // Abandons an open file that is no longer where it was created, and
+    // finishes the other series' file of its period, so that the next flows
+    // start a new pair.
+    void check_open_files_still_there(WallTime now);
     void run_expiry();
     void run_post_rotate(const std::string& relative_path);
     void reap_children();
@@ -113,9 +138,11 @@ class Archiver {
     ArchiverSettings settings_;
     LogFn log_;
     std::uint16_t version_ = 0;
-    std::unique_ptr<flowfile::Writer> writer_;
-    flowfile::FileName current_name_;  // of the open file (tmp-)
-    std::string current_relative_;     // its path below work_dir
+    SeriesFile v5_;   // the flow-tools file (whatever its export version)
+    SeriesFile ip6_;  // its IPv6 sibling, created lazily
+    // A batch with IPv6 flows waits for the IPv6 file, which could not be
+    // created: tick() retries.
+    bool ip6_wanted_ = false;
     std::uint32_t last_created_ = 0;
     WallTime next_rotation_ = 0;
     WallTime last_flush_ = 0;
@@ -123,21 +150,16 @@ class Archiver {
     bool blocked_ = false;
     bool catching_up_ = false;
     std::uint64_t files_finished_ = 0;
+    std::uint64_t ipv6_files_finished_ = 0;
     std::uint64_t write_errors_ = 0;
     std::string last_error_;
     std::vector<flowfile::ExpiryEntry> expiry_list_;
     // -d: how many of expiry_list_'s oldest files were already reported as
     // "would remove".
     std::size_t dry_run_reported_ = 0;
-    // Identity of the open file, to notice it being removed or replaced.
-    std::uint64_t open_dev_ = 0;
-    std::uint64_t open_ino_ = 0;
     std::uint64_t flows_removed_ = 0;
     struct PendingRename {
-        std::string tmp_relative;
-        std::string final_relative;
-        std::uint64_t size = 0;
-        std::uint32_t capture_start = 0;
+        FinishedFile file;
         bool final_close = false;
     };
     std::vector<PendingRename> pending_renames_;
