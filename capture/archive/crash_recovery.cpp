@@ -32,6 +32,14 @@ std::uint32_t modification_time(const fs::path& p) {
     return ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint32_t>(st.st_mtime) : 0;
 }
 
+// Copies every record the reader delivers into the writer; the reader's
+// status then says how the leftover ended.
+template <typename Reader>
+void copy_records(Reader& reader, flowfile::Writer& writer) {
+    for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch())
+        writer.write(batch);
+}
+
 RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
     RecoveredFile result;
     result.tmp_path = tmp.string();
@@ -45,17 +53,22 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
     }
     const std::uint32_t end_time = modification_time(tmp);
     try {
-        auto reader = flowfile::Reader::open(tmp);
-        flowfile::Header header = reader->header();
+        // Either series: a tmp-ip6. leftover is read by the IPv6 reader.
+        const flowfile::AnyReader reader = flowfile::open_any(tmp);
+        flowfile::Header header = reader.ipv4 ? reader.ipv4->header() : reader.ipv6->header();
         const int level = header.compressed() ? 6 : 0;
         auto writer = flowfile::Writer::create(staging, header,
                                                {.compression_level = level,
                                                 .flush_interval = std::chrono::milliseconds(0),
                                                 .checksum_blocks = 1});
-        for (auto batch = reader->next_batch(); !batch.empty(); batch = reader->next_batch())
-            writer->write(batch);
-        result.flows = reader->status().records;
-        if (!reader->status().ok()) result.problem = reader->status().message;
+        if (reader.ipv4)
+            copy_records(*reader.ipv4, *writer);
+        else
+            copy_records(*reader.ipv6, *writer);
+        const flowfile::ReadStatus& status =
+            reader.ipv4 ? reader.ipv4->status() : reader.ipv6->status();
+        result.flows = status.records;
+        if (!status.ok()) result.problem = status.message;
         writer->finish({.cap_end = end_time,
                         .lost_flows = header.lost_flows.value_or(0),
                         .corrupt_packets = header.corrupt_packets.value_or(0),

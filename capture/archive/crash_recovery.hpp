@@ -1,8 +1,9 @@
 #pragma once
 
 // On start-up, a tmp- file that no process is writing any more (left by a
-// crash, kill -9 or power loss) is turned into a finished ft- file holding
-// every record that can still be read.  flow-tools leaves such files as they
+// crash, kill -9 or power loss) is turned into a finished ft- file (ip6. for
+// a tmp-ip6. file of the IPv6 series) holding every record that can still be
+// read.  flow-tools leaves such files as they
 // are forever; operators then find "incomplete" files that expiry and scripts
 // treat differently.
 
