@@ -217,6 +217,7 @@ CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64
             .queue_dropped_flows = c.queue_dropped_flows.load(),
             .kernel_drops = c.kernel_drops.load(),
             .files_finished = a.files_finished(),
+            .ipv6_files_finished = a.ipv6_files_finished(),
             .write_errors = a.write_errors(),
             .catch_up_episodes = c.catch_up_episodes.load(),
             .exporters = c.exporters.load(),

@@ -42,6 +42,7 @@ constexpr auto fields = std::to_array<Field>({
     {"queue_dropped_flows", &CaptureStatus::queue_dropped_flows, Need::judged},
     {"kernel_drops", &CaptureStatus::kernel_drops, Need::judged},
     {"files_finished", &CaptureStatus::files_finished, Need::judged},
+    {"ipv6_files_finished", &CaptureStatus::ipv6_files_finished, Need::shown},
     {"write_errors", &CaptureStatus::write_errors, Need::judged},
     {"catch_up_episodes", &CaptureStatus::catch_up_episodes, Need::shown},
     {"exporters", &CaptureStatus::exporters, Need::shown},

@@ -29,6 +29,7 @@ CaptureStatus every_field_set() {
     s.queue_dropped_flows = 5;
     s.kernel_drops = 6;
     s.files_finished = 7;
+    s.ipv6_files_finished = 28;
     s.write_errors = 8;
     s.catch_up_episodes = 9;
     s.exporters = 10;
@@ -97,6 +98,7 @@ const std::string written_now =
     "queue_dropped_flows=5\n"
     "kernel_drops=6\n"
     "files_finished=7\n"
+    "ipv6_files_finished=28\n"
     "write_errors=8\n"
     "catch_up_episodes=9\n"
     "exporters=10\n"
@@ -137,6 +139,7 @@ TEST_CASE("the status file keeps the bytes and key order older flow-capture vers
     // An older daemon's file still parses: its unsupported_datagrams key is
     // skipped and the counters it did not have read as 0.
     CaptureStatus older = every_field_set();
+    older.ipv6_files_finished = 0;
     older.template_datagrams = older.templates = older.templates_refused = 0;
     older.no_template_sets = older.malformed_sets = older.ipv6_flows_not_stored = 0;
     older.unplaceable_time_flows = older.oversized_flows = older.no_address_flows = 0;
