@@ -2,15 +2,17 @@
 # bench_query.sh: flows/s, wall time and peak memory of the three daily
 # questions (full scan, one address, top-10 destination ports) over one day of
 # ISP traffic, for flowkeep's tools and for nfdump on the same flows, next to
-# the raw inflate speed of the same files.  Prints figures; never fails on
+# the raw inflate speed of the same files.  The same flows are also written as
+# IPv6 records (the IPv6 series, issue 13) and read by the same tools: flows/s
+# and MB/s of records inflated side by side.  Prints figures; never fails on
 # speed.  See README.md ("bench_query") for what each row means.
 #
 #   tests/bench/bench_query.sh BUILD_DIR [DATA_DIR]
 #
 # BUILD_DIR holds tests/bench/bench_query_data and query/flow-stat, ...
 # (a Release build).  DATA_DIR (default /tmp/flowkeep-bench-query) receives
-# the flow-capture archive (~250 MB) and nfcapd's copy (~1.2 GB); both are
-# reused by later runs.  Environment: FLOWS (default 10000000), RUNS (best
+# the flow-capture archive (~250 MB), the IPv6 series of the same flows and
+# nfcapd's copy (~1.2 GB); all are reused by later runs.  Environment: FLOWS (default 10000000), RUNS (best
 # of, default 3), ADDRESS (default 10.0.3.7), RATE (replay, flows/s, default
 # 1000000), PORT (nfcapd's UDP port, default 29995).
 set -u
@@ -60,6 +62,7 @@ fi
 
 mkdir -p "$data"
 archive=$data/flow-tools
+archive6=$data/ipv6-series
 nfdir=$data/nfdump
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench_query.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -67,8 +70,12 @@ trap 'rm -rf "$work"' EXIT
 echo "bench_query: $flows flows, one day ($day, UTC), best of $runs runs"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
 echo
-"$gen" archive "$archive" --flows "$flows" | grep -v '^SUMMARY' || exit 1
+"$gen" archive "$archive" --flows "$flows" --ipv6-dir "$archive6" | grep -v '^SUMMARY' || exit 1
 archive_bytes=$(find "$archive" -type f -name 'ft-*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+archive6_bytes=$(find "$archive6" -type f -name 'ip6.*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+# The generator's IPv6 twin of an IPv4 address: its 32 bits as the third and
+# fourth groups of 2001:db8::/32.
+address6=$(echo "$address" | awk -F. '{printf "2001:db8:%x:%x::", $1 * 256 + $2, $3 * 256 + $4}')
 
 nfdump_flows() {
     nfdump -R "$nfdir" -I 2> /dev/null | awk '/^Flows:/ {print $2; exit}'
@@ -113,6 +120,9 @@ fi
 echo
 awk -v f="$flows" -v a="$archive_bytes" 'BEGIN {
     printf "flow-tools archive: %d bytes, %.2f bytes/flow (zlib level 6, 96 files)\n", a, a / f }'
+awk -v f="$flows" -v a="$archive6_bytes" -v z="$archive_bytes" 'BEGIN {
+    printf "IPv6 series:        %d bytes, %.2f bytes/flow (zlib level 6, 96 files; %.1fx)\n",
+           a, a / f, a / z }'
 if [ $have_nfdump = 1 ]; then
     awk -v f="$flows" -v a="$nf_bytes" -v z="$archive_bytes" 'BEGIN {
         printf "nfdump files:       %d bytes, %.2f bytes/flow (uncompressed, its default; %.1fx)\n",
@@ -120,11 +130,14 @@ if [ $have_nfdump = 1 ]; then
 fi
 
 # Page cache: every figure is CPU work, not the disk.
-cat $(find "$archive" -type f) > /dev/null
+cat $(find "$archive" "$archive6" -type f) > /dev/null
 [ $have_nfdump = 1 ] && cat $(find "$nfdir" -type f) > /dev/null
 
 # measure LABEL COMMAND...: best wall time of $runs runs (output in
-# $work/out, overwritten), with that run's peak RSS and CPU time.
+# $work/out, overwritten), with that run's peak RSS and CPU time.  $record
+# is the bytes of one record inflated (64 for v5, 132 for the IPv6 series),
+# for the side-by-side figures at the end.
+record=64
 echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows the wall times, not the CPU times)"
 printf '\n%-50s %8s %9s %8s %10s %7s\n' "question / program" "wall s" "Mflows/s" "CPU s" "Mflows/CPUs" "RSS MB"
 printf '%-50s %8s %9s %8s %10s %7s\n' "$(printf '%.0s-' {1..50})" "--------" "---------" "--------" "----------" "-------"
@@ -151,7 +164,7 @@ measure() {
         cpu = $2 + $3
         printf "%-50s %8.3f %9.2f %8.2f %10.2f %7.1f\n", l, $1, f / $1 / 1e6, cpu,
                (cpu > 0 ? f / cpu / 1e6 : 0), $4 / 1024 }'
-    echo "$label|$best" >> "$work/summary"
+    echo "$label|$best|$record" >> "$work/summary"
 }
 
 # tool NAME: the query tool in the build, or nothing (with a message once).
@@ -172,16 +185,27 @@ measure "  libdeflate inflate, 2 threads" "$gen" inflate "$archive" --engine lib
 measure "  flowfile::Reader (zlib streaming), 2 threads" "$gen" inflate "$archive" \
     --engine reader-streaming --threads 2
 measure "  flowfile::Reader, 2 threads" "$gen" inflate "$archive" --engine reader --threads 2
+record=132
+measure "  IPv6 series: libdeflate inflate, 1 thread" "$gen" inflate "$archive6" \
+    --engine libdeflate --threads 1
+measure "  IPv6 series: flowfile::Reader6, 2 threads" "$gen" inflate "$archive6" --engine reader \
+    --threads 2
+record=64
 
 stat=$(tool flow-stat)
 csv=$(tool flow-export-csv)
 window=(-w "$archive" --from "$day" --to "$next_day")
+window6=(-w "$archive6" --from "$day" --to "$next_day")
 
 echo
 echo "full scan: totals of the day"
 if [ -n "$stat" ]; then
     measure "  flow-stat (totals)" "$stat" "${window[@]}"
     sed 's/^/      /' "$work/best" | head -n 12
+    record=132
+    measure "  IPv6 series: flow-stat (totals)" "$stat" "${window6[@]}"
+    sed 's/^/      /' "$work/best" | head -n 12
+    record=64
 else
     skip "  flow-stat (totals)" flow-stat
 fi
@@ -195,6 +219,11 @@ echo "address: every flow of $address as CSV"
 if [ -n "$csv" ]; then
     measure "  flow-export-csv --ip $address" "$csv" "${window[@]}" --ip "$address"
     echo "      $(($(wc -l < "$work/best") - 1)) flows"
+    record=132
+    measure "  IPv6 series: flow-export-csv --ip $address6" "$csv" "${window6[@]}" \
+        --ip "$address6"
+    echo "      $(($(wc -l < "$work/best") - 1)) flows"
+    record=64
 else
     skip "  flow-export-csv --ip $address" flow-export-csv
 fi
@@ -209,6 +238,11 @@ echo "top-10 destination ports by bytes"
 if [ -n "$stat" ]; then
     measure "  flow-stat --by dst-port --top 10" "$stat" "${window[@]}" --by dst-port --top 10
     sed 's/^/      /' "$work/best" | head -n 14
+    record=132
+    measure "  IPv6 series: flow-stat --by dst-port --top 10" "$stat" "${window6[@]}" \
+        --by dst-port --top 10
+    sed 's/^/      /' "$work/best" | head -n 14
+    record=64
 else
     skip "  flow-stat --by dst-port --top 10" flow-stat
 fi
@@ -218,15 +252,38 @@ if [ $have_nfdump = 1 ]; then
     sed 's/^/      /' "$work/best" | head -n 12
 fi
 
+# v5 files and the IPv6 series of the same flows, row by row: the issue's
+# target is the same MB/s of records inflated.
+if [ -f "$work/summary" ]; then
+    echo
+    echo "v5 files and the IPv6 series of the same $flows flows (MB/s: records inflated, 64 and 132 bytes each)"
+    printf '%-44s %10s %9s %10s %9s %7s\n' "question / program" "v5 Mfl/s" "v5 MB/s" "v6 Mfl/s" "v6 MB/s" "MB v6/v5"
+    grep '^  IPv6 series: ' "$work/summary" | while IFS='|' read -r label6 t6 r6; do
+        name=${label6#  IPv6 series: }
+        case $name in
+            "libdeflate inflate, 1 thread") v5label="  libdeflate inflate, 1 thread" ;;
+            "flowfile::Reader6, 2 threads") v5label="  flowfile::Reader, 2 threads" ;;
+            "flow-export-csv --ip $address6") v5label="  flow-export-csv --ip $address" ;;
+            *) v5label="  $name" ;;
+        esac
+        line5=$(grep -F "$v5label|" "$work/summary" | head -n 1)
+        [ -n "$line5" ] || continue
+        IFS='|' read -r _ t5 r5 <<< "$line5"
+        awk -v l="$name" -v f="$flows" -v a="${t5%% *}" -v b="${t6%% *}" -v ra="$r5" -v rb="$r6" 'BEGIN {
+            printf "%-44s %10.2f %9.1f %10.2f %9.1f %7.2f\n", l, f / a / 1e6, f * ra / a / 1e6,
+                   f / b / 1e6, f * rb / b / 1e6, (f * rb / b) / (f * ra / a) }'
+    done
+fi
+
 echo
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Mflows/s: the day's $flows flows over the wall time, whatever the question matched."
 echo "CPU s: user + system of every thread; Mflows/CPUs: flows per CPU second (per core)."
 echo "RSS MB: peak resident set (GNU time %M)."
-printf 'SUMMARY bench_query flows=%s archive_bytes=%s nfdump_bytes=%s' "$flows" "$archive_bytes" \
-    "${nf_bytes:-0}"
+printf 'SUMMARY bench_query flows=%s archive_bytes=%s ipv6_series_bytes=%s nfdump_bytes=%s' \
+    "$flows" "$archive_bytes" "$archive6_bytes" "${nf_bytes:-0}"
 if [ -f "$work/summary" ]; then
-    while IFS='|' read -r label t; do
+    while IFS='|' read -r label t _; do
         key=$(echo "$label" | sed 's/^ *//; s/[^A-Za-z0-9]\+/_/g; s/_$//')
         printf ' %s=%s' "$key" "$(echo "$t" | awk -v f="$flows" '{printf "%.0f/s,%.3fs,%.0fKB", f / $1, $1, $4}')"
     done < "$work/summary"

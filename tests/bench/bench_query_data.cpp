@@ -3,7 +3,11 @@
 //   archive DIR   writes one day of the ISP traffic model as flow-capture
 //                 would have archived it: 15-minute v5 files at zlib level 6,
 //                 -N 3 nesting (YYYY/YYYY-MM/YYYY-MM-DD/ft-v05...), each file
-//                 holding the flows exported while it was open.
+//                 holding the flows exported while it was open.  With
+//                 --ipv6-dir D, the very same flows also go, as IPv6 records
+//                 (record6.hpp), into the IPv6 series under D, file for file:
+//                 the same traffic in both families, for reading speed side
+//                 by side.
 //   replay DIR HOST:PORT
 //                 sends every flow of such an archive, in file order, to a
 //                 NetFlow v5 collector (nfdump's nfcapd): the export packets
@@ -12,8 +16,9 @@
 //   inflate DIR --engine E --threads N
 //                 the floor under any query: every file's record area
 //                 inflated (zlib into a 1 MiB buffer, or libdeflate whole), or
-//                 read with flowfile::Reader, by N threads taking files in
-//                 turn.  The script times it from outside, like the tools.
+//                 read with flowfile::Reader (Reader6 for the IPv6 series),
+//                 by N threads taking files in turn.  The script times it
+//                 from outside, like the tools.
 //
 // Each prints a SUMMARY line for the script.  None of them measures time.
 
@@ -45,6 +50,7 @@
 #include "flowfile/header.hpp"
 #include "flowfile/ipv4_text.hpp"
 #include "flowfile/reader.hpp"
+#include "flowfile/record6.hpp"
 #include "flowfile/writer.hpp"
 #include "isp_traffic.hpp"
 #include "v5_wire.hpp"
@@ -57,6 +63,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using flowfile::Record;
+using flowfile::Record6;
 using flowkeep::bench::ExportPacket;
 using flowkeep::bench::IspTraffic;
 using flowkeep::bench::IspTrafficProfile;
@@ -68,6 +75,7 @@ constexpr const char* done_marker = "bench_query_data.done";
 
 struct ArchiveOptions {
     fs::path dir;
+    fs::path ipv6_dir;  // empty: no IPv6 series
     std::uint64_t flows = 10'000'000;
     int level = 6;
     std::uint64_t seed = 1;
@@ -89,7 +97,46 @@ struct ReplayOptions {
 // rebuilt, never reused.
 std::string archive_identity(const ArchiveOptions& o) {
     return "flows=" + std::to_string(o.flows) + " level=" + std::to_string(o.level) +
-           " seed=" + std::to_string(o.seed) + " files_per_day=96\n";
+           " seed=" + std::to_string(o.seed) + " files_per_day=96" +
+           (o.ipv6_dir.empty() ? "" : " ipv6_series=1") + "\n";
+}
+
+// An IPv4 address as an IPv6 one of the documentation prefix, its 32 bits
+// in the third and fourth groups (10.0.3.7 -> 2001:db8:a00:307::): distinct
+// addresses stay distinct, and bench_query.sh computes the same text.
+flowfile::Ipv6Address documentation_ipv6(std::uint32_t ipv4) {
+    flowfile::Ipv6Address a{0x20, 0x01, 0x0d, 0xb8};
+    for (int i = 0; i < 4; ++i) a[4 + i] = static_cast<std::uint8_t>(ipv4 >> (24 - 8 * i));
+    return a;
+}
+
+// The same flow with IPv6 addresses: every counter, time and port kept.
+Record6 as_ipv6(const Record& r) {
+    Record6 s;
+    s.srcaddr = documentation_ipv6(r.srcaddr);
+    s.dstaddr = documentation_ipv6(r.dstaddr);
+    s.nexthop = documentation_ipv6(r.nexthop);
+    s.exaddr = flowfile::ipv4_mapped(r.exaddr);
+    s.dpkts = r.dpkts;
+    s.doctets = r.doctets;
+    const flowfile::FlowTimes t = flowfile::flow_times(r);
+    s.start_ms = t.start_ms;
+    s.end_ms = t.end_ms;
+    s.input = r.input;
+    s.output = r.output;
+    s.src_as = r.src_as;
+    s.dst_as = r.dst_as;
+    s.srcport = r.srcport;
+    s.dstport = r.dstport;
+    s.prot = r.prot;
+    s.traffic_class = r.tos;
+    s.tcp_flags = r.tcp_flags;
+    // The IPv4 prefix inside the documentation /32.
+    s.src_mask = static_cast<std::uint8_t>(r.src_mask + 32);
+    s.dst_mask = static_cast<std::uint8_t>(r.dst_mask + 32);
+    s.engine_type = r.engine_type;
+    s.engine_id = r.engine_id;
+    return s;
 }
 
 std::string slurp_text(const fs::path& p) {
@@ -97,12 +144,14 @@ std::string slurp_text(const fs::path& p) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Every ft- file below `dir`, in name order, which is time order here: the
-// names are UTC (the script runs with TZ=UTC).
+// Every ft- file (and ip6. file of the IPv6 series) below `dir`, in name
+// order, which is time order here: the names are UTC (the script runs with
+// TZ=UTC).
 std::vector<fs::path> archive_files(const fs::path& dir) {
     std::vector<fs::path> files;
     for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file() && e.path().filename().string().starts_with("ft-v05."))
+        if (e.is_regular_file() && (e.path().filename().string().starts_with("ft-v05.") ||
+                                    e.path().filename().string().starts_with("ip6.")))
             files.push_back(e.path());
     std::sort(files.begin(), files.end(),
               [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
@@ -111,7 +160,9 @@ std::vector<fs::path> archive_files(const fs::path& dir) {
 
 int write_archive(const ArchiveOptions& o) {
     const fs::path marker = o.dir / done_marker;
-    if (fs::exists(marker) && slurp_text(marker) == archive_identity(o)) {
+    const fs::path marker6 = o.ipv6_dir.empty() ? fs::path() : o.ipv6_dir / done_marker;
+    if (fs::exists(marker) && slurp_text(marker) == archive_identity(o) &&
+        (marker6.empty() || (fs::exists(marker6) && slurp_text(marker6) == archive_identity(o)))) {
         std::uintmax_t bytes = 0;
         const auto files = archive_files(o.dir);
         for (const auto& f : files) bytes += fs::file_size(f);
@@ -122,6 +173,7 @@ int write_archive(const ArchiveOptions& o) {
         return 0;
     }
     fs::remove(marker);
+    if (!marker6.empty()) fs::remove(marker6);
 
     IspTrafficProfile profile;
     profile.seed = o.seed;
@@ -135,11 +187,11 @@ int write_archive(const ArchiveOptions& o) {
     wo.flush_interval = std::chrono::milliseconds(0);
     wo.sync_on_flush = false;
 
-    std::unique_ptr<flowfile::Writer> writer;
-    fs::path writer_path;
+    std::unique_ptr<flowfile::Writer> writer, writer6;
+    fs::path writer_path, writer6_path;
     std::int64_t open_slot = -1;
     std::size_t files = 0;
-    std::uintmax_t bytes = 0;
+    std::uintmax_t bytes = 0, bytes6 = 0;
     auto close_file = [&] {
         if (!writer) return;
         writer->finish(flowfile::CloseCounters{
@@ -147,9 +199,15 @@ int write_archive(const ArchiveOptions& o) {
         writer.reset();
         bytes += fs::file_size(writer_path);
         ++files;
+        if (!writer6) return;
+        writer6->finish(flowfile::CloseCounters{
+            static_cast<std::uint32_t>(day_start + (open_slot + 1) * file_seconds), 0, 0, 0});
+        writer6.reset();
+        bytes6 += fs::file_size(writer6_path);
     };
 
     std::vector<Record> batch(generate_batch);
+    std::vector<Record6> batch6;
     for (std::uint64_t done = 0; done < o.flows;) {
         const std::size_t n =
             static_cast<std::size_t>(std::min<std::uint64_t>(generate_batch, o.flows - done));
@@ -178,14 +236,37 @@ int write_archive(const ArchiveOptions& o) {
                     flowfile::Header::for_capture(5, static_cast<std::uint32_t>(created),
                                                   "bench-isp", true),
                     wo);
+                if (!o.ipv6_dir.empty()) {
+                    const auto name6 = flowfile::file_name_at(
+                        created, flowfile::ipv6_export_version, std::nullopt, false);
+                    writer6_path = o.ipv6_dir / flowfile::nest_path(name6, 3);
+                    fs::create_directories(writer6_path.parent_path());
+                    writer6 = flowfile::Writer::create(
+                        writer6_path,
+                        flowfile::Header::for_capture(flowfile::ipv6_export_version,
+                                                      static_cast<std::uint32_t>(created),
+                                                      "bench-isp", true),
+                        wo);
+                }
             }
             writer->write(std::span<const Record>(batch.data() + from, to - from));
+            if (writer6) {
+                batch6.clear();
+                for (std::size_t i = from; i < to; ++i) batch6.push_back(as_ipv6(batch[i]));
+                writer6->write(std::span<const Record6>(batch6));
+            }
             from = to;
         }
         done += n;
     }
     close_file();
     std::ofstream(marker) << archive_identity(o);
+    if (!marker6.empty()) {
+        std::ofstream(marker6) << archive_identity(o);
+        std::printf("IPv6 series %s: written (%zu files, %ju bytes, %.2f bytes/flow)\n",
+                    o.ipv6_dir.c_str(), files, bytes6,
+                    static_cast<double>(bytes6) / static_cast<double>(o.flows));
+    }
     std::printf("archive %s: written (%zu files, %ju bytes, %.2f bytes/flow)\n", o.dir.c_str(),
                 files, bytes, static_cast<double>(bytes) / static_cast<double>(o.flows));
     std::printf("SUMMARY bench_query_data archive flows=%llu files=%zu bytes=%ju reused=0\n",
@@ -345,19 +426,31 @@ std::uint64_t inflate_zlib(std::span<const std::uint8_t> in, std::vector<std::ui
 // Printed, so that the records' decoding cannot be left out by the compiler.
 std::atomic<std::uint64_t> octets_read{0};
 
+// Stored bytes of one record in a file of this header's series.
+std::size_t record_bytes(const flowfile::Header& h) {
+    return flowfile::record_family(h) == flowfile::RecordFamily::ipv6 ? flowfile::record6_size : 64;
+}
+
+template <typename R>
+std::uint64_t read_records(flowfile::BasicReader<R>& reader) {
+    std::uint64_t records = 0, octets = 0;
+    for (auto b = reader.next_batch(); !b.empty(); b = reader.next_batch()) {
+        for (const R& r : b) octets += r.doctets;  // every record is needed
+        records += b.size();
+    }
+    if (!reader.status().ok()) throw std::runtime_error(reader.status().message);
+    octets_read += octets;
+    return records;
+}
+
+// Inflated bytes of the file's records (64 per v5 record, 132 per IPv6 one).
 std::uint64_t inflate_file(const fs::path& path, const std::string& engine,
                            std::vector<std::uint8_t>& out) {
     if (engine == "reader" || engine == "reader-streaming") {
-        auto reader = flowfile::Reader::open(
+        auto any = flowfile::open_any(
             path, flowfile::ReaderOptions{.streaming_only = engine == "reader-streaming"});
-        std::uint64_t records = 0, octets = 0;
-        for (auto b = reader->next_batch(); !b.empty(); b = reader->next_batch()) {
-            for (const Record& r : b) octets += r.doctets;  // every record is needed
-            records += b.size();
-        }
-        if (!reader->status().ok()) throw std::runtime_error(reader->status().message);
-        octets_read += octets;
-        return records * 64;
+        if (any.ipv6) return read_records(*any.ipv6) * flowfile::record6_size;
+        return read_records(*any.ipv4) * 64;
     }
     const auto bytes = read_bytes(path);
     const flowfile::Header h = flowfile::decode_header(bytes, path.string());
@@ -366,7 +459,8 @@ std::uint64_t inflate_file(const fs::path& path, const std::string& engine,
 #ifdef FLOWKEEP_HAVE_LIBDEFLATE
     if (engine == "libdeflate") {
         // The finished file's flow count gives the exact size.
-        out.resize(std::max<std::size_t>(out.size(), std::size_t{h.flow_count.value_or(0)} * 64));
+        out.resize(std::max<std::size_t>(out.size(),
+                                         std::size_t{h.flow_count.value_or(0)} * record_bytes(h)));
         thread_local std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> d(
             libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
         std::size_t produced = 0;
@@ -381,10 +475,12 @@ std::uint64_t inflate_file(const fs::path& path, const std::string& engine,
 
 int inflate_all(const InflateOptions& o) {
     const auto files = archive_files(o.dir);
-    if (files.empty()) throw std::runtime_error(o.dir.string() + ": no ft-v05 files");
+    if (files.empty()) throw std::runtime_error(o.dir.string() + ": no ft-v05 or ip6. files");
     std::atomic<std::size_t> next{0};
     std::atomic<std::uint64_t> bytes{0};
     std::atomic<bool> failed{false};
+    const std::size_t per_record =
+        record_bytes(flowfile::decode_header(read_bytes(files.front()), files.front().string()));
     std::string error;
     auto work = [&] {
         std::vector<std::uint8_t> out(1 << 20);
@@ -401,8 +497,11 @@ int inflate_all(const InflateOptions& o) {
     for (auto& t : threads) t.join();
     if (failed) throw std::runtime_error(error);
     std::printf(
-        "SUMMARY bench_query_data inflate engine=%s threads=%u files=%zu flows=%llu octets=%llu\n",
-        o.engine.c_str(), o.threads, files.size(), static_cast<unsigned long long>(bytes / 64),
+        "SUMMARY bench_query_data inflate engine=%s threads=%u files=%zu flows=%llu "
+        "record_bytes=%llu octets=%llu\n",
+        o.engine.c_str(), o.threads, files.size(),
+        static_cast<unsigned long long>(bytes / per_record),
+        static_cast<unsigned long long>(bytes.load()),
         static_cast<unsigned long long>(octets_read.load()));
     return 0;
 }
@@ -422,6 +521,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 9))
         ->capture_default_str();
     archive->add_option("--seed", a.seed, "seed of the traffic model")->capture_default_str();
+    archive->add_option("--ipv6-dir", a.ipv6_dir,
+                        "also write the same flows as the IPv6 series under this directory");
     ReplayOptions r;
     auto* replay_cmd = app.add_subcommand("replay", "send the archive in DIR as NetFlow v5");
     replay_cmd->add_option("dir", r.dir, "archive root")->required();
