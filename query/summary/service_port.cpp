@@ -22,16 +22,16 @@ bool ServicePortRule::side_matches(std::uint16_t port, const PortSet* own_side) 
     return (!either_ || either_->contains(port)) && (!own_side || own_side->contains(port));
 }
 
-std::uint16_t ServicePortRule::service_port(const flowfile::Record& r) const {
-    const bool src = side_matches(r.srcport, src_.get());
-    const bool dst = side_matches(r.dstport, dst_.get());
-    if (src != dst) return src ? r.srcport : r.dstport;
+std::uint16_t ServicePortRule::service_port(std::uint16_t src_port, std::uint16_t dst_port) const {
+    const bool src = side_matches(src_port, src_.get());
+    const bool dst = side_matches(dst_port, dst_.get());
+    if (src != dst) return src ? src_port : dst_port;
     // Below 1024 only a server listens (the kernel never hands it out as an
     // ephemeral port).
-    const bool src_low = r.srcport < 1024;
-    const bool dst_low = r.dstport < 1024;
-    if (src_low != dst_low) return src_low ? r.srcport : r.dstport;
-    return std::min(r.srcport, r.dstport);
+    const bool src_low = src_port < 1024;
+    const bool dst_low = dst_port < 1024;
+    if (src_low != dst_low) return src_low ? src_port : dst_port;
+    return std::min(src_port, dst_port);
 }
 
 }  // namespace flowquery

@@ -28,7 +28,10 @@ class ServicePortRule {
     ServicePortRule(const std::optional<PortSet>& port, const std::optional<PortSet>& src_port,
                     const std::optional<PortSet>& dst_port);
 
-    std::uint16_t service_port(const flowfile::Record& r) const;
+    std::uint16_t service_port(std::uint16_t src_port, std::uint16_t dst_port) const;
+    std::uint16_t service_port(const flowfile::Record& r) const {
+        return service_port(r.srcport, r.dstport);
+    }
 
   private:
     bool side_matches(std::uint16_t port, const PortSet* own_side) const;

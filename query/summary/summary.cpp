@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <stdexcept>
 
 #include "clients/client_map.hpp"
@@ -16,6 +17,28 @@ bool is_port_key(SummaryKey key) {
     return key == SummaryKey::src_port || key == SummaryKey::dst_port || key == SummaryKey::port;
 }
 
+// Keys whose values are numbers a Summary hands out itself.
+bool is_numbered_key(SummaryKey key) {
+    switch (key) {
+        case SummaryKey::src_ip:
+        case SummaryKey::dst_ip:
+        case SummaryKey::ip:
+        case SummaryKey::exporter:
+        case SummaryKey::account:
+        case SummaryKey::connection:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::int64_t flow_start_ms(const flowfile::Record& r) {
+    return flowfile::flow_times(r).start_ms;
+}
+std::int64_t flow_start_ms(const flowfile::Record6& r) {
+    return r.start_ms;
+}
+
 }  // namespace
 
 Summary::Summary(SummarySpec spec, const ServiceNames& names, const ClientMap* clients)
@@ -25,8 +48,10 @@ Summary::Summary(SummarySpec spec, const ServiceNames& names, const ClientMap* c
       layout_(spec_.by),
       table_(layout_.words()),
       intervals_(spec_.interval_seconds, spec_.zone) {
-    for (SummaryKey key : spec_.by)
+    for (SummaryKey key : spec_.by) {
         if (is_port_key(key)) needs_ports_ = true;
+        if (key == SummaryKey::account || key == SummaryKey::connection) needs_client_ = true;
+    }
     if (spec_.by.size() == 1 && spec_.by[0] == SummaryKey::protocol) direct_.resize(256);
     if (spec_.by.size() == 1 && is_port_key(spec_.by[0])) direct_.resize(65536);
 }
@@ -36,10 +61,16 @@ void Summary::add(std::span<const flowfile::Record> records) {
     for (const flowfile::Record& r : records) add_record(r);
 }
 
-void Summary::add_direct(std::span<const flowfile::Record> records) {
+void Summary::add(std::span<const flowfile::Record6> records) {
+    if (!direct_.empty()) return add_direct(records);
+    for (const flowfile::Record6& r : records) add_record(r);
+}
+
+template <typename R>
+void Summary::add_direct(std::span<const R> records) {
     // One loop per key, so the choice is not made again for every record.
     auto count = [&](auto values_of) {
-        for (const flowfile::Record& r : records) {
+        for (const R& r : records) {
             if (needs_ports_ && !protocol_has_ports(r.prot)) continue;
             const SummaryCounters counters{1, r.dpkts, r.doctets};
             const auto [first, second] = values_of(r);
@@ -51,19 +82,27 @@ void Summary::add_direct(std::span<const flowfile::Record> records) {
     using Values = std::pair<std::uint32_t, std::uint32_t>;
     switch (spec_.by[0]) {
         case SummaryKey::protocol:
-            return count([](const flowfile::Record& r) { return Values{r.prot, r.prot}; });
+            return count([](const R& r) { return Values{r.prot, r.prot}; });
         case SummaryKey::src_port:
-            return count([](const flowfile::Record& r) { return Values{r.srcport, r.srcport}; });
+            return count([](const R& r) { return Values{r.srcport, r.srcport}; });
         case SummaryKey::dst_port:
-            return count([](const flowfile::Record& r) { return Values{r.dstport, r.dstport}; });
+            return count([](const R& r) { return Values{r.dstport, r.dstport}; });
         case SummaryKey::port:
-            return count([](const flowfile::Record& r) { return Values{r.srcport, r.dstport}; });
+            return count([](const R& r) { return Values{r.srcport, r.dstport}; });
         default:
-            for (const flowfile::Record& r : records) add_record(r);
+            for (const R& r : records) add_record(r);
     }
 }
 
-void Summary::add_record(const flowfile::Record& r) {
+std::uint64_t Summary::exporter_value(const flowfile::Ipv6Address& address) {
+    // An IPv4 router exporting IPv6 flows is the same exporter as in the
+    // v5 series: one row for it.
+    if (flowfile::is_ipv4_mapped(address)) return flowfile::mapped_ipv4(address);
+    return address_value(address);
+}
+
+template <typename R>
+void Summary::add_record(const R& r) {
     if (needs_ports_ && !protocol_has_ports(r.prot)) return;
     // A flow counts under up to four keys: `ip` and `port` each double the
     // keys built so far when the two sides differ.
@@ -81,13 +120,17 @@ void Summary::add_record(const flowfile::Record& r) {
         }
         count *= 2;
     };
+    // Looked up once, for the account and the connection keys both.
+    std::optional<FlowClient> client;
+    if (needs_client_ && clients_ != nullptr) client = find_flow_client(*clients_, r);
     for (std::size_t column = 0; column < spec_.by.size(); ++column) {
         switch (spec_.by[column]) {
             case SummaryKey::protocol:
                 set_all(column, r.prot);
                 break;
             case SummaryKey::service:
-                set_all(column, service_key_value(spec_.service_ports, r));
+                set_all(column,
+                        service_key_value(spec_.service_ports, r.prot, r.srcport, r.dstport));
                 break;
             case SummaryKey::src_port:
                 set_all(column, r.srcport);
@@ -99,27 +142,25 @@ void Summary::add_record(const flowfile::Record& r) {
                 set_both(column, r.srcport, r.dstport);
                 break;
             case SummaryKey::src_ip:
-                set_all(column, r.srcaddr);
+                set_all(column, address_value(r.srcaddr));
                 break;
             case SummaryKey::dst_ip:
-                set_all(column, r.dstaddr);
+                set_all(column, address_value(r.dstaddr));
                 break;
             case SummaryKey::ip:
-                set_both(column, r.srcaddr, r.dstaddr);
+                set_both(column, address_value(r.srcaddr), address_value(r.dstaddr));
                 break;
             case SummaryKey::exporter:
-                set_all(column, r.exaddr);
+                set_all(column, exporter_value(r.exaddr));
                 break;
-            case SummaryKey::account: {
-                std::uint32_t id = 0;
-                if (clients_ != nullptr)
-                    if (const auto client = find_flow_client(*clients_, r))
-                        id = account_id(client->identity.account);
-                set_all(column, id);
+            case SummaryKey::account:
+                set_all(column, client ? accounts_.number(client->identity.account) : 0);
                 break;
-            }
+            case SummaryKey::connection:
+                set_all(column, client ? connections_.number(client->identity.connection) : 0);
+                break;
             case SummaryKey::interval: {
-                const std::int64_t start_s = floor_div(flowfile::flow_times(r).start_ms, 1000);
+                const std::int64_t start_s = floor_div(flow_start_ms(r), 1000);
                 set_all(column, interval_key_value(intervals_.start_of(start_s)));
                 break;
             }
@@ -132,40 +173,36 @@ void Summary::add_record(const flowfile::Record& r) {
     total_.add(counters);
 }
 
-std::uint32_t Summary::account_id(std::string_view account) {
-    if (account.data() == last_account_data_ && account.size() == last_account_size_)
-        return last_account_id_;
-    last_account_id_ = intern_account(account);
-    last_account_data_ = account.data();
-    last_account_size_ = account.size();
-    return last_account_id_;
-}
-
-std::uint32_t Summary::intern_account(std::string_view account) {
-    if (const auto found = account_ids_.find(account); found != account_ids_.end())
-        return found->second;
-    account_names_.emplace_back(account);
-    const auto id = static_cast<std::uint32_t>(account_names_.size());
-    account_ids_.emplace(account_names_.back(), id);
-    return id;
-}
-
 void Summary::merge(Summary&& other) {
     if (other.spec_.by != spec_.by || other.spec_.interval_seconds != spec_.interval_seconds ||
         other.spec_.zone != spec_.zone)
         throw std::invalid_argument("Summary::merge: the summaries have different keys");
-    const auto account_column =
-        std::find(spec_.by.begin(), spec_.by.end(), SummaryKey::account) - spec_.by.begin();
-    const bool has_account = static_cast<std::size_t>(account_column) < spec_.by.size();
+    // Numbered values (names, IPv6 addresses) are the other summary's
+    // numbers: each is renumbered into this one's.
+    std::vector<std::size_t> renumbered_columns;
+    for (std::size_t c = 0; c < spec_.by.size(); ++c)
+        if (is_numbered_key(spec_.by[c])) renumbered_columns.push_back(c);
     for (std::size_t value = 0; value < direct_.size(); ++value)
         direct_[value].add(other.direct_[value]);
     other.table_.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
-        if (!has_account) return table_.add(key, counters);
         PackedSummaryKey renumbered = key;
-        const std::uint64_t id = layout_.get(key, account_column);
-        if (id != 0) {
-            layout_.clear(renumbered, account_column);
-            layout_.set(renumbered, account_column, intern_account(other.account_names_[id - 1]));
+        for (std::size_t c : renumbered_columns) {
+            const std::uint64_t value = layout_.get(key, c);
+            std::uint64_t mine = value;
+            switch (spec_.by[c]) {
+                case SummaryKey::account:
+                    if (value != 0) mine = accounts_.intern(other.accounts_.name(value));
+                    break;
+                case SummaryKey::connection:
+                    if (value != 0) mine = connections_.intern(other.connections_.name(value));
+                    break;
+                default:
+                    if (is_ipv6_address_key(value))
+                        mine = address_value(other.ipv6_.address(value & ~ipv6_address_key_bit));
+                    break;
+            }
+            layout_.clear(renumbered, c);
+            layout_.set(renumbered, c, mine);
         }
         table_.add(renumbered, counters);
     });

@@ -5,10 +5,12 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
+#include "summary/ipv6_numbering.hpp"
+#include "summary/name_numbering.hpp"
 #include "summary/summary_interval.hpp"
 #include "summary/summary_key.hpp"
 #include "summary/summary_render.hpp"
@@ -25,9 +27,11 @@ class ServiceNames;
 //
 // Every row has the key columns, in --by order, then flows, packets and
 // octets: the number of flows and the 64-bit sums of their packets and
-// octets.  The total (the last "total" row of a table, the "total" object
-// of JSON, and in CSV the only row when there is no --by) counts every flow
-// the report counted once, including the rows --top leaves out.
+// octets (an IPv6 flow's counters are 64-bit themselves; a sum that would
+// pass 2^64 - 1 stays there instead of wrapping round to a small number).
+// IPv4 and IPv6 flows count in the same report.  The total (the last "total" row of a table, the
+// "total" object of JSON, and in CSV the only row when there is no --by) counts every flow the
+// report counted once, including the rows --top leaves out.
 //
 // Keys:
 //   protocol  the IP protocol, by name from /etc/protocols ("tcp"), else its
@@ -40,11 +44,17 @@ class ServiceNames;
 //             only TCP, UDP and SCTP flows have ports: a report with a port
 //             key leaves out all other flows (its total too).
 //   src-ip, dst-ip, ip, exporter
-//             dotted-quad addresses; exporter is the router that sent the
-//             flow.
+//             dotted-quad IPv4 addresses and RFC 5952 IPv6 addresses
+//             ("2001:db8::1"); exporter is the router that sent the flow,
+//             one row per router whichever series its flows are in (an
+//             IPv4 exporter of IPv6 flows, ::ffff:a.b.c.d in their
+//             records, is the IPv4 row a.b.c.d).
 //   account   the customer on the client side of the flow (--clients): the
 //             source address's account if the file maps it at the flow's
 //             start, else the destination's; "(unknown)" when neither.
+//   connection
+//             the connection type (FTTH, xDSL...) of that client; "(unknown)"
+//             without a client or when the clients file gives none.
 //   interval  the period (--interval) holding the flow's start, printed as
 //             the period's start in ISO 8601 with its UTC offset.  Periods
 //             follow the local wall clock (or UTC with --utc): a day starts
@@ -57,9 +67,10 @@ class ServiceNames;
 // a flow may count under four rows.
 //
 // Order: descending by the --sort metric (default octets), ties broken by
-// the keys in --by order, ascending (numbers numerically, addresses and
-// services by number, accounts by name), so the output does not depend on
-// the order flows were read in.  With an interval key, rows are grouped by
+// the keys in --by order, ascending (numbers numerically, services by
+// number, addresses by number with every IPv4 address before every IPv6
+// one, accounts and connection types by name), so the output does not
+// depend on the order flows were read in.  With an interval key, rows are grouped by
 // period, oldest first, and sorted within each period; --top N keeps the
 // first N rows of each period (of the whole report otherwise).
 //
@@ -74,6 +85,7 @@ class Summary {
     Summary(SummarySpec spec, const ServiceNames& names, const ClientMap* clients);
 
     void add(std::span<const flowfile::Record> records);
+    void add(std::span<const flowfile::Record6> records);
 
     // Adds another Summary's rows and total.  It must have the same spec
     // (std::invalid_argument otherwise); the result does not depend on which
@@ -88,8 +100,10 @@ class Summary {
     const SummaryCounters& total() const { return total_; }
 
   private:
-    void add_record(const flowfile::Record& r);
-    void add_direct(std::span<const flowfile::Record> records);
+    template <typename R>
+    void add_record(const R& r);
+    template <typename R>
+    void add_direct(std::span<const R> records);
     // Calls fn(key, counters) for every row, from table_ and direct_.
     template <typename Fn>
     void for_each_row(Fn&& fn) const {
@@ -101,16 +115,15 @@ class Summary {
             fn(static_cast<const PackedSummaryKey&>(key), direct_[value]);
         }
     }
-    std::uint32_t account_id(std::string_view account);
-    std::uint32_t intern_account(std::string_view account);
+    // Address key values (summary_key.hpp): an IPv4 address as itself, an
+    // IPv6 one numbered; an IPv4-mapped exporter is the IPv4 exporter.
+    static std::uint64_t address_value(std::uint32_t address) { return address; }
+    std::uint64_t address_value(const flowfile::Ipv6Address& address) {
+        return ipv6_address_key_bit | ipv6_.number(address);
+    }
+    static std::uint64_t exporter_value(std::uint32_t address) { return address; }
+    std::uint64_t exporter_value(const flowfile::Ipv6Address& address);
     std::string cell_text(std::size_t column, std::uint64_t value, TimeZoneStyle zone) const;
-
-    struct TransparentHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const {
-            return std::hash<std::string_view>{}(s);
-        }
-    };
 
     SummarySpec spec_;
     const ServiceNames* names_;
@@ -123,16 +136,12 @@ class Summary {
     std::vector<SummaryCounters> direct_;
     SummaryCounters total_;
     bool needs_ports_ = false;
+    bool needs_client_ = false;
     IntervalBuckets intervals_;
 
-    // Account key values: 0 is "(unknown)", n is account_names_[n - 1].
-    std::vector<std::string> account_names_;
-    std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>> account_ids_;
-    // The client map hands out views of its own text, so a repeated view
-    // (the same customer's flows often come together) skips hashing the name.
-    const char* last_account_data_ = nullptr;
-    std::size_t last_account_size_ = 0;
-    std::uint32_t last_account_id_ = 0;
+    NameNumbering accounts_;
+    NameNumbering connections_;
+    Ipv6Numbering ipv6_;
 };
 
 }  // namespace flowquery

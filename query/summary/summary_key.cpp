@@ -22,7 +22,9 @@ unsigned SummaryKeyLayout::bits_of(SummaryKey key) {
         case SummaryKey::dst_ip:
         case SummaryKey::ip:
         case SummaryKey::exporter:
+            return 33;
         case SummaryKey::account:
+        case SummaryKey::connection:
             return 32;
         case SummaryKey::interval:
             return 64;
@@ -32,7 +34,8 @@ unsigned SummaryKeyLayout::bits_of(SummaryKey key) {
 
 SummaryKeyLayout::SummaryKeyLayout(const std::vector<SummaryKey>& by) : fields_(by.size()) {
     // First-fit decreasing: with each key at most once the widest case,
-    // 64 + 5 * 32 + 25 + 3 * 16 + 8 bits, fills exactly five words.
+    // 64 + 4 * 33 + 2 * 32 + 25 + 3 * 16 + 8 bits, fits six words (the four
+    // addresses take a word each, as no two 33-bit values share one).
     std::vector<std::size_t> order(by.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(),
@@ -53,10 +56,11 @@ SummaryKeyLayout::SummaryKeyLayout(const std::vector<SummaryKey>& by) : fields_(
     }
 }
 
-std::uint64_t service_key_value(const ServicePortRule& rule, const flowfile::Record& r) {
-    const std::uint64_t protocol = std::uint64_t{r.prot} << 17;
-    if (!protocol_has_ports(r.prot)) return protocol;
-    return protocol | (std::uint64_t{rule.service_port(r)} + 1);
+std::uint64_t service_key_value(const ServicePortRule& rule, std::uint8_t protocol,
+                                std::uint16_t src_port, std::uint16_t dst_port) {
+    const std::uint64_t key = std::uint64_t{protocol} << 17;
+    if (!protocol_has_ports(protocol)) return key;
+    return key | (std::uint64_t{rule.service_port(src_port, dst_port)} + 1);
 }
 
 }  // namespace flowquery

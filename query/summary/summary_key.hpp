@@ -13,9 +13,10 @@ namespace flowquery {
 class ServicePortRule;
 
 // All key columns of one summary row packed into a few machine words, so
-// that aggregating a record costs a hash of at most five integers and no
-// allocation.  Unused words stay zero.
-inline constexpr std::size_t max_summary_key_words = 5;
+// that aggregating a record costs a hash of at most six integers and no
+// allocation.  Unused words stay zero; a report hashes only the words its
+// keys use (one or two for the common ones).
+inline constexpr std::size_t max_summary_key_words = 6;
 using PackedSummaryKey = std::array<std::uint64_t, max_summary_key_words>;
 
 // Where each column of a --by list lives in a PackedSummaryKey.  Column
@@ -42,8 +43,9 @@ class SummaryKeyLayout {
     }
 
     // Width in bits of a key's values: 8 for a protocol, 25 for a service
-    // (protocol << 17 | port + 1, or 0 for no port), 16 for ports, 32 for
-    // addresses and account numbers, 64 for interval starts.
+    // (protocol << 17 | port + 1, or 0 for no port), 16 for ports, 33 for
+    // addresses (see address_key_value), 32 for account and connection
+    // numbers, 64 for interval starts.
     static unsigned bits_of(SummaryKey key);
 
   private:
@@ -65,10 +67,19 @@ inline std::int64_t interval_key_start(std::uint64_t value) {
     return static_cast<std::int64_t>(value ^ (std::uint64_t{1} << 63));
 }
 
+// An address key holds an IPv4 address as itself, so that the IPv4 path
+// stays one integer copy, and an IPv6 address as bit 32 plus its number in
+// the Summary's own table of IPv6 addresses (Summary interns them).
+inline constexpr std::uint64_t ipv6_address_key_bit = std::uint64_t{1} << 32;
+inline bool is_ipv6_address_key(std::uint64_t value) {
+    return (value & ipv6_address_key_bit) != 0;
+}
+
 // The service key of a flow: protocol << 17 | (port + 1), the port chosen by
 // `rule`; protocol << 17 alone for protocols without ports (all but TCP, UDP
 // and SCTP).
-std::uint64_t service_key_value(const ServicePortRule& rule, const flowfile::Record& r);
+std::uint64_t service_key_value(const ServicePortRule& rule, std::uint8_t protocol,
+                                std::uint16_t src_port, std::uint16_t dst_port);
 
 inline bool protocol_has_ports(std::uint8_t protocol) {
     return protocol == 6 || protocol == 17 || protocol == 132;

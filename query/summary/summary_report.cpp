@@ -1,10 +1,10 @@
 // Ordering a Summary's rows and turning them into text.
 #include <algorithm>
-#include <numeric>
 #include <optional>
 
 #include "filter/service_names.hpp"
 #include "flowfile/ipv4_text.hpp"
+#include "flowfile/ipv6_text.hpp"
 #include "summary/summary.hpp"
 
 namespace flowquery {
@@ -55,9 +55,13 @@ std::string Summary::cell_text(std::size_t column, std::uint64_t value, TimeZone
         case SummaryKey::dst_ip:
         case SummaryKey::ip:
         case SummaryKey::exporter:
+            if (is_ipv6_address_key(value))
+                return flowfile::ipv6_text(ipv6_.address(value & ~ipv6_address_key_bit));
             return flowfile::ipv4_text(static_cast<std::uint32_t>(value));
         case SummaryKey::account:
-            return value == 0 ? std::string("(unknown)") : account_names_[value - 1];
+            return std::string(accounts_.name(value));
+        case SummaryKey::connection:
+            return std::string(connections_.name(value));
         case SummaryKey::interval:
             return format_time(interval_key_start(value) * 1000, zone, false);
     }
@@ -67,26 +71,31 @@ std::string Summary::cell_text(std::size_t column, std::uint64_t value, TimeZone
 SummaryReport Summary::report(TimeZoneStyle zone) const {
     const std::size_t columns = spec_.by.size();
     std::optional<std::size_t> interval_column;
-    std::optional<std::size_t> account_column;
-    for (std::size_t c = 0; c < columns; ++c) {
+    for (std::size_t c = 0; c < columns; ++c)
         if (spec_.by[c] == SummaryKey::interval) interval_column = c;
-        if (spec_.by[c] == SummaryKey::account) account_column = c;
-    }
 
-    // Accounts are numbered in arrival order, which differs between runs
-    // with threads; rows compare accounts by name instead.
-    std::vector<std::uint64_t> account_rank(account_names_.size() + 1, 0);
-    if (account_column) {
-        std::vector<std::uint32_t> ids(account_names_.size() + 1);
-        std::iota(ids.begin(), ids.end(), 0U);
-        auto name = [&](std::uint32_t id) -> std::string_view {
-            return id == 0 ? std::string_view("(unknown)") : account_names_[id - 1];
-        };
-        std::sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) {
-            return name(a) != name(b) ? name(a) < name(b) : a < b;
-        });
-        for (std::size_t rank = 0; rank < ids.size(); ++rank) account_rank[ids[rank]] = rank;
-    }
+    // Numbered values follow arrival order, which differs between runs
+    // with threads; rows compare them by rank instead: names by name, IPv6
+    // addresses by address after every IPv4 address.
+    const std::vector<std::uint64_t> account_rank = accounts_.ranks();
+    const std::vector<std::uint64_t> connection_rank = connections_.ranks();
+    const std::vector<std::uint64_t> ipv6_rank = ipv6_.ranks();
+    auto order_of = [&](SummaryKey key, std::uint64_t value) -> std::uint64_t {
+        switch (key) {
+            case SummaryKey::account:
+                return account_rank[value];
+            case SummaryKey::connection:
+                return connection_rank[value];
+            case SummaryKey::src_ip:
+            case SummaryKey::dst_ip:
+            case SummaryKey::ip:
+            case SummaryKey::exporter:
+                if (!is_ipv6_address_key(value)) return value;
+                return ipv6_address_key_bit | ipv6_rank[value & ~ipv6_address_key_bit];
+            default:
+                return value;
+        }
+    };
 
     struct Row {
         std::vector<std::uint64_t> values;  // per column, as stored
@@ -98,7 +107,7 @@ SummaryReport Summary::report(TimeZoneStyle zone) const {
         Row row{std::vector<std::uint64_t>(columns), std::vector<std::uint64_t>(columns), counters};
         for (std::size_t c = 0; c < columns; ++c) {
             row.values[c] = layout_.get(key, c);
-            row.order[c] = c == account_column ? account_rank[row.values[c]] : row.values[c];
+            row.order[c] = order_of(spec_.by[c], row.values[c]);
         }
         rows.push_back(std::move(row));
     });

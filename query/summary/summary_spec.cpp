@@ -18,7 +18,7 @@ struct KeyWord {
 };
 
 // The accepted spellings, in the order the error message lists them.
-constexpr std::array<KeyWord, 12> key_words{{
+constexpr std::array<KeyWord, 13> key_words{{
     {"protocol", SummaryKey::protocol},
     {"proto", SummaryKey::protocol},
     {"service", SummaryKey::service},
@@ -30,12 +30,13 @@ constexpr std::array<KeyWord, 12> key_words{{
     {"ip", SummaryKey::ip},
     {"exporter", SummaryKey::exporter},
     {"account", SummaryKey::account},
+    {"connection", SummaryKey::connection},
     {"interval", SummaryKey::interval},
 }};
 
 constexpr std::string_view accepted_keys =
     "protocol, service, src-port, dst-port, port, src-ip, dst-ip, ip, exporter, account, "
-    "interval";
+    "connection, interval";
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -140,6 +141,8 @@ std::string_view summary_key_name(SummaryKey key) {
             return "exporter";
         case SummaryKey::account:
             return "account";
+        case SummaryKey::connection:
+            return "connection";
         case SummaryKey::interval:
             return "interval";
     }

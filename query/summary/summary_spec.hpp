@@ -22,6 +22,7 @@ enum class SummaryKey {
     ip,
     exporter,
     account,
+    connection,
     interval,
 };
 
@@ -42,7 +43,8 @@ struct SummarySpec {
 };
 
 // by: a comma list of protocol (or proto), service, src-port, dst-port, port,
-// src-ip, dst-ip, ip, exporter, account, interval ('_' may replace '-').
+// src-ip, dst-ip, ip, exporter, account, connection, interval ('_' may
+// replace '-').
 // interval: "" or a duration ("1h", "1d", see parse_duration); given without
 // `interval` in `by`, interval becomes the first key.
 // sort: flows, packets, octets or bytes (= octets); "" means octets.

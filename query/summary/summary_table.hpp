@@ -14,10 +14,16 @@ struct SummaryCounters {
     std::uint64_t packets = 0;
     std::uint64_t octets = 0;
 
+    // 64-bit IPv6 counters can reach 2^64 in a sum: it saturates rather
+    // than wrap (a branch-free compare, free beside the hash lookup).
     void add(const SummaryCounters& other) {
         flows += other.flows;
-        packets += other.packets;
-        octets += other.octets;
+        packets = saturating_sum(packets, other.packets);
+        octets = saturating_sum(octets, other.octets);
+    }
+    static std::uint64_t saturating_sum(std::uint64_t a, std::uint64_t b) {
+        std::uint64_t sum = 0;
+        return __builtin_add_overflow(a, b, &sum) ? ~std::uint64_t{0} : sum;
     }
     friend bool operator==(const SummaryCounters&, const SummaryCounters&) = default;
 };

@@ -56,7 +56,7 @@ TEST_CASE("interval alone adds the interval as the first key") {
 TEST_CASE("bad by or interval or sort values are one-line errors naming them") {
     CHECK(error_of("protocol,dport") ==
           "--by: unknown key 'dport' (expected protocol, service, src-port, dst-port, port, "
-          "src-ip, dst-ip, ip, exporter, account, interval)");
+          "src-ip, dst-ip, ip, exporter, account, connection, interval)");
     CHECK(error_of("port,,ip").find("--by: empty key in 'port,,ip'") == 0);
     CHECK(error_of("ip,").find("--by: empty key in 'ip,'") == 0);
     CHECK(error_of("port,proto,PORT") == "--by: key 'PORT' given twice in 'port,proto,PORT'");
