@@ -87,7 +87,7 @@ LegacyStatOptions parse_legacy_stat_options(std::span<const std::string> argv, s
         const std::string& arg = argv[i];
         const bool is_option = !options_ended && arg.size() > 1 && arg.front() == '-';
         if (!is_option) {
-            if (!o.extra_argument) o.extra_argument = arg;
+            o.operands.push_back(arg);
             continue;
         }
         if (arg == "--") {

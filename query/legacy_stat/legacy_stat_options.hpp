@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace flowquery {
 
@@ -26,8 +27,9 @@ struct LegacyStatOptions {
     // -h, -? or an unknown option was seen: the original prints its usage and
     // exits 0 once the whole command line is parsed.
     bool usage_requested = false;
-    // The first argument that is not an option (flow-stat reads stdin only).
-    std::optional<std::string> extra_argument;
+    // The arguments that are not options: the original reads stdin only and
+    // refuses them; flowkeep reads them as files and directories.
+    std::vector<std::string> operands;
 };
 
 // Parses argv (argv[0] = program) like glibc getopt with the original's option

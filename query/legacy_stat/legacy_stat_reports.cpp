@@ -37,9 +37,9 @@ std::uint32_t prefix_of(std::uint32_t addr, std::uint8_t mask) {
 }
 
 template <class Visit>
-void for_each_record(flowfile::Reader& reader, Visit&& visit) {
+void for_each_record(const LegacyStatInput& input, Visit&& visit) {
     for (;;) {
-        const auto batch = reader.next_batch();
+        const auto batch = input.next_batch();
         if (batch.empty()) return;
         for (const Record& r : batch) visit(r);
     }
@@ -49,7 +49,7 @@ using KeyNames = std::function<std::string_view(std::uint32_t)>;
 
 struct Run {
     const LegacyStatOptions& o;
-    flowfile::Reader& reader;
+    const LegacyStatInput& input;
     std::ostream& out;
     std::ostream& err;
     // Port and protocol names for -n; without -n they name nothing.
@@ -61,7 +61,7 @@ struct Run {
     void array_report(std::size_t keys, std::string_view title, const KeyNames& names, Add&& add) {
         KeyArrayTable table(keys);
         StatCounters total;
-        for_each_record(reader, [&](const Record& r) { add(r, table, total); });
+        for_each_record(input, [&](const Record& r) { add(r, table, total); });
         write_array_report(out, err, o, table, total, title, names);
     }
 
@@ -71,7 +71,7 @@ struct Run {
                      std::string_view title2 = {}) {
         FirstSeenTable table;
         StatCounters total;
-        for_each_record(reader, [&](const Record& r) {
+        for_each_record(input, [&](const Record& r) {
             const StatCounters c = counters_of(r);
             total.add(c);
             table.add(key(r), c);
@@ -84,7 +84,7 @@ struct Run {
     void either_address() {
         FirstSeenTable table;
         StatCounters total;
-        for_each_record(reader, [&](const Record& r) {
+        for_each_record(input, [&](const Record& r) {
             const StatCounters c = counters_of(r);
             total.add(c);
             table.add(TableKey{r.srcaddr}, c);
@@ -95,7 +95,7 @@ struct Run {
 
     void overall_summary() {
         OverallSummary summary;
-        for_each_record(reader, [&](const Record& r) {
+        for_each_record(input, [&](const Record& r) {
             if (!summary.add(r)) err << "Ignoring bogus flow dPkts=0\n";
         });
         out << summary.text();
@@ -105,7 +105,7 @@ struct Run {
     void packet_sizes() {
         FirstSeenTable table;
         StatCounters total;
-        for_each_record(reader, [&](const Record& r) {
+        for_each_record(input, [&](const Record& r) {
             const StatCounters c = counters_of(r);
             total.add(c);
             if (r.dpkts == 0) {
@@ -128,7 +128,7 @@ struct Run {
                      cc, cc, cc, cc);
         std::uint64_t xmin = 0xFFFFFFFF, ymin = 0xFFFFFFFF, xmax = 0, ymax = 0;
         const char* line = packets ? "%-10lu    %-10lu\n" : "%-10lu   %-10lu\n";
-        for_each_record(reader, [&](const Record& r) {
+        for_each_record(input, [&](const Record& r) {
             xmax = std::max<std::uint64_t>(xmax, r.last);
             xmin = std::min<std::uint64_t>(xmin, r.first);
             if (r.doctets > ymax) ymax = packets ? r.dpkts : r.doctets;
@@ -150,7 +150,7 @@ struct Run {
 
     void short_summary() {
         StatCounters total;
-        for_each_record(reader, [&](const Record& r) { total.add(counters_of(r)); });
+        for_each_record(input, [&](const Record& r) { total.add(counters_of(r)); });
         const char cc = o.comment;
         out << c_format("%c\n%c Octets            Packets             MBytes\n%c\n", cc, cc, cc)
             << padded_count(total.octets) << padded_count(total.packets)
@@ -376,11 +376,11 @@ std::string_view legacy_stat_report_name(int format) {
     return reports[static_cast<std::size_t>(format)].name;
 }
 
-void run_legacy_stat_report(const LegacyStatOptions& o, flowfile::Reader& reader,
+void run_legacy_stat_report(const LegacyStatOptions& o, const LegacyStatInput& input,
                             std::string_view program, std::ostream& out, std::ostream& err) {
     if (o.format < 0 || o.format >= legacy_stat_report_count) return;
     const Report& report = reports[static_cast<std::size_t>(o.format)];
-    const std::uint64_t fields = flowfile::field_mask(reader.header().export_version.value_or(0));
+    const std::uint64_t fields = flowfile::field_mask(input.export_version);
     if ((fields & report.required_fields) != report.required_fields) {
         err << program << ": Flow record missing required field for format.\n";
         return;
@@ -397,7 +397,7 @@ void run_legacy_stat_report(const LegacyStatOptions& o, flowfile::Reader& reader
     const KeyNames protocols = [&](std::uint32_t prot) {
         return symbols.protocol_name(static_cast<std::uint8_t>(prot));
     };
-    Run run{o, reader, out, err, services, protocols};
+    Run run{o, input, out, err, services, protocols};
     report.run(run);
 }
 

@@ -79,11 +79,28 @@ TEST_CASE("option values that are not numbers are usage errors") {
     CHECK(t.err == "flow-stat: -t: tally_lines must be at least 1, not '0'\n");
 }
 
-TEST_CASE("an argument that is not an option is refused") {
+// The original refuses operands ("Extra arguments starting with file.ft.");
+// flowkeep reads them as files and directories instead of standard input.
+TEST_CASE("an argument that is not an option is an input to read") {
     const StatRun r = run_stat({"/usr/bin/flow-stat", "-f", "8", "file.ft"}, v5_file());
     CHECK(r.status == 1);
     CHECK(r.out.empty());
-    CHECK(r.err == "flow-stat: Extra arguments starting with file.ft.\n");
+    CHECK(r.err ==
+          "flow-stat: file.ft: No such file or directory\n"
+          "flow-stat: no input could be read, so there is no answer\n");
+    const StatRun named = run_stat({"flow-stat", "-f", "8", v5_file().string()}, v5_file());
+    const StatRun piped = run_stat({"flow-stat", "-f", "8", "-"}, v5_file());
+    CHECK(named.status == 0);
+    CHECK(named.err.empty());
+    CHECK(piped.status == 0);
+    CHECK(piped.err.empty());
+    // The same report but for the "# Args:" line naming the operand.
+    const auto after_args = [](const std::string& text) {
+        return text.substr(text.find('\n', text.find("# Args:")));
+    };
+    CHECK(after_args(named.out) == after_args(piped.out));
+    CHECK(named.out.find("# Args:      flow-stat -f 8 " + v5_file().string() + " \n") !=
+          std::string::npos);
 }
 
 TEST_CASE(
