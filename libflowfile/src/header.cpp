@@ -5,6 +5,7 @@
 
 #include "byte_order.hpp"
 #include "flowfile/error.hpp"
+#include "flowfile/record6.hpp"
 
 namespace flowfile {
 
@@ -32,7 +33,8 @@ bool needs_swap(ByteOrder order) {
 
 class TlvEncoder {
   public:
-    explicit TlvEncoder(ByteOrder order) : order_(order), swap_(needs_swap(order)) {}
+    TlvEncoder(ByteOrder order, std::uint8_t stream_version)
+        : order_(order), stream_version_(stream_version), swap_(needs_swap(order)) {}
 
     void put_u8(std::uint16_t type, std::uint8_t v) { put_raw(type, &v, 1); }
     void put_u16(std::uint16_t type, std::uint16_t v) {
@@ -76,7 +78,7 @@ class TlvEncoder {
         out_[0] = magic1;
         out_[1] = magic2;
         out_[2] = static_cast<std::uint8_t>(order_);
-        out_[3] = stream_version_3;
+        out_[3] = stream_version_;
         store_as(out_.data() + 4, size, swap_);
     }
 
@@ -92,6 +94,7 @@ class TlvEncoder {
     }
 
     ByteOrder order_;
+    std::uint8_t stream_version_;
     bool swap_;
     std::vector<std::uint8_t> out_ = std::vector<std::uint8_t>(header_preamble_size, 0);
 };
@@ -156,7 +159,12 @@ Header Header::for_capture(std::uint16_t export_version, std::uint32_t cap_start
 }
 
 std::vector<std::uint8_t> encode_header(const Header& h) {
-    TlvEncoder enc(h.byte_order);
+    // The IPv6 series has a stream version of its own so that flow-tools'
+    // header reader fails on it: flow-cat DIR (which does not check names)
+    // then says "ignoring" and goes on, instead of stopping at a record
+    // type it does not know.
+    TlvEncoder enc(h.byte_order, h.export_version == ipv6_export_version ? ipv6_stream_version
+                                                                         : stream_version_3);
     // Ascending type order, each TLV only when set: the order flow-tools uses.
     if (h.vendor) enc.put_u8(tlv::vendor, *h.vendor);
     if (h.export_version) enc.put_u16(tlv::export_version, *h.export_version);
@@ -209,7 +217,7 @@ std::uint32_t decode_header_size(std::span<const std::uint8_t> preamble,
         throw Error(source +
                     ": stream version 1 (flow-tools before 0.60) is not supported; convert it "
                     "with flow-cat");
-    if (version != stream_version_3)
+    if (version != stream_version_3 && version != ipv6_stream_version)
         throw Error(source + ": stream format must be 1 or 3, not " + std::to_string(version));
     if (preamble.size() < header_preamble_size)
         throw Error(source + ": short read while loading header length");
@@ -308,6 +316,14 @@ Header decode_header(std::span<const std::uint8_t> bytes, const std::string& sou
                 break;  // NULL, interface name/alias (broken encoder upstream), unknown
         }
     }
+    // Each series' stream version goes with its export version only: a
+    // mismatch would read records with the other series' layout.
+    const bool ipv6_stream = bytes[3] == ipv6_stream_version;
+    if (ipv6_stream != (h.export_version == ipv6_export_version))
+        throw Error(source + ": header damaged: stream version " + std::to_string(bytes[3]) +
+                    (ipv6_stream ? " (the IPv6 series) without export version "
+                                 : " with the IPv6 series' export version ") +
+                    std::to_string(ipv6_export_version));
     return h;
 }
 

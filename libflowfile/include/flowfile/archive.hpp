@@ -21,9 +21,9 @@ namespace flowfile {
 // and for the IPv6 series (record6.hpp), beside them in the same directories:
 //   tmp-ip6.2026-12-03.193000+0000   ip6.2026-12-03.193000+0000
 // A finished IPv6 file's name starts with none of "ft", "cf", "tmp", so
-// flow-tools' directory readers (flow-cat DIR, flow-expire) pass it by with
-// their "ignoring" line; an open one is a tmp- file they skip as they skip
-// every tmp- file.
+// flow-tools' programs that check names (flow-expire) pass it by with their
+// "ignoring" line; those that do not (flow-cat DIR) fail on its stream
+// version (record6.hpp) and pass it by with theirs.
 // Date and time are the collector's LOCAL time when the file was created and
 // the zone is the local UTC offset at that instant, so a name identifies its
 // creation instant exactly even on DST days (when names are not in time
@@ -179,7 +179,7 @@ struct ExpiryEntry {
 };
 
 enum class ExpiryIssueKind {
-    ignored_name,      // name does not start with ft, cf or tmp ("ignoring: NAME")
+    ignored_name,      // not ft*, cf*, tmp* nor an IPv6 series name ("ignoring: NAME")
     not_regular_file,  // fifo, socket, device, symlink (never followed)
     bad_header,        // "ftiheader_read(NAME): Failed, ignoring file."
     unreadable,        // open/stat/read failed

@@ -17,6 +17,12 @@ namespace flowfile {
 // own (flow-tools' versions are 1..8 and 1005); 6 for IPv6.
 inline constexpr std::uint16_t ipv6_export_version = 0x8006;
 
+// Byte 3 of an IPv6 series file (flow-tools writes 1 or 3): flow-tools'
+// header reader refuses any other, so its directory readers skip these
+// files ("ftiheader_read(NAME): Failed, ignoring file.") and its stream
+// readers refuse them ("Unsupported stream version 134").
+inline constexpr std::uint8_t ipv6_stream_version = 0x86;
+
 // Bytes of one stored Record6 (flow-file(5) gives the layout).
 inline constexpr std::size_t record6_size = 132;
 
