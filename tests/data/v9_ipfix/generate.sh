@@ -58,7 +58,8 @@ golden() { # dir
     [ -n "$stored" ] || { echo "generate.sh: nfcapd stored nothing for $dir" >&2; exit 1; }
     {
         echo "first,last,proto,src_addr,dst_addr,src_port,dst_port,tcp_flags,tos,packets,bytes,in_if,out_if,src_mask,dst_mask,src_as,dst_as,next_hop,bgp_next_hop,exporter,engine"
-        TZ=UTC nfdump -q -N -r "$stored" \
+        # -6: whole IPv6 addresses; without it nfdump shortens the long ones ("2001:db..ffff::7").
+        TZ=UTC nfdump -q -N -6 -r "$stored" \
             -o "fmt:%ts,%te,%pr,%sa,%da,%sp,%dp,%flg,%tos,%pkt,%byt,%in,%out,%smk,%dmk,%sas,%das,%nh,%nhb,%ra,%eng" |
             sed -e 's/ *, */,/g' -e 's/^ *//' -e 's/ *$//'
     } >"$here/$dir/nfdump.csv"

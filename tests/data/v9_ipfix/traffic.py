@@ -80,6 +80,19 @@ at(50.003, frame(IPv6(src="2001:db8:2::53", dst="2001:db8:1::10") / UDP(sport=53
 for i in range(2):
     at(55.0 + i, frame(IPv6(src="2001:db8:1::10", dst="2001:db8:2::1", tc=0x20) / ICMPv6EchoRequest(id=9, seq=i) / Raw(b"s" * 40)))
 
+# IPv6 outside 2001:db8:1::/48 and at its edges, so that a query for that prefix (the
+# e2e test's `flow-select --ip 2001:db8:1::/48` against nfdump's `net 2001:db8:1::/48`)
+# must leave flows out: a TCP session with neither end inside; the prefix's last /64 sending
+# to the address just below the prefix; that address to the first of the next /48; an echo
+# from outside answered from inside.
+tcp_session(47.0, "2001:db8:3::20", "2001:db8:2::80", 40200, 80, 0x00, [200], [1000], ipv6=True)
+for i in range(3):
+    at(52.0 + i * 0.1, frame(IPv6(src="2001:db8:1:ffff::7", dst="2001:db8:0:ffff::9") / UDP(sport=5353, dport=5353) / Raw(b"n" * 64)))
+at(53.0, frame(IPv6(src="2001:db8:0:ffff::9", dst="2001:db8:2::") / UDP(sport=123, dport=123) / Raw(b"c" * 48), out=False))
+for i in range(2):
+    at(57.0 + i * 0.5, frame(IPv6(src="2001:db8:4::1", dst="2001:db8:1::10") / ICMPv6EchoRequest(id=11, seq=i) / Raw(b"e" * 24), out=False))
+    at(57.001 + i * 0.5, frame(IPv6(src="2001:db8:1::10", dst="2001:db8:4::1") / ICMPv6EchoReply(id=11, seq=i) / Raw(b"e" * 24)))
+
 # The last packet closes the minute.
 at(59.5, frame(IP(src="10.1.1.10", dst="192.0.2.53") / UDP(sport=53002, dport=53) / DNS(id=0x1fff, rd=1, qd=DNSQR(qname="end.test"))))
 
