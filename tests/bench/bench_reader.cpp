@@ -11,6 +11,11 @@
 // with the file in the page cache: the benchmark measures CPU work, not the
 // disk.  It never fails on speed; it fails only when a file does not read
 // back as written.
+//
+// The same flows are also written as files of the IPv6 series (record6.hpp),
+// each v5 flow turned into an IPv6 flow of the same conversation, and read
+// with Reader6 beside the v5 rows: the target is the same bytes per second
+// of records inflated for both (132-byte records against 64-byte ones).
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -39,6 +44,7 @@
 #include "flowfile/header.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "flowfile/writer.hpp"
 #include "isp_traffic.hpp"
 
@@ -53,6 +59,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using flowfile::Record;
+using flowfile::Record6;
 
 constexpr std::size_t v5_record_size = 64;
 constexpr std::size_t generate_batch = 4096;
@@ -216,6 +223,64 @@ class WorkDir {
     bool keep_;
 };
 
+// A stable 64-bit interface identifier for an IPv4 address (splitmix64), as
+// a host's RFC 7217 address is stable for its prefix: the same host keeps
+// one address, and the bits are as hard to compress as real ones.
+std::uint64_t interface_id(std::uint32_t ipv4) {
+    std::uint64_t z = ipv4 + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// The IPv4 address a.b.c.d as the host 2001:db8:aabb:ccdd:IID of its own
+// /64: the traffic model's hosts, prefixes and routing kept bit for bit.
+flowfile::Ipv6Address ipv6_of(std::uint32_t ipv4) {
+    flowfile::Ipv6Address a{0x20, 0x01, 0x0d, 0xb8};
+    const std::uint64_t iid = ipv4 == 0 ? 0 : interface_id(ipv4);
+    for (int i = 0; i < 4; ++i) a[4 + i] = static_cast<std::uint8_t>(ipv4 >> (24 - 8 * i));
+    for (int i = 0; i < 8; ++i) a[8 + i] = static_cast<std::uint8_t>(iid >> (56 - 8 * i));
+    return a;
+}
+
+// The same flow as an IPv6 exporter would report it: prefix lengths shifted
+// by the /32 in front, a flow label per conversation as Linux hosts choose
+// one, absolute times as v9/IPFIX give them.
+Record6 as_ipv6_flow(const Record& r) {
+    Record6 s;
+    s.srcaddr = ipv6_of(r.srcaddr);
+    s.dstaddr = ipv6_of(r.dstaddr);
+    s.nexthop = ipv6_of(r.nexthop);
+    s.exaddr = flowfile::ipv4_mapped(r.exaddr);
+    s.dpkts = r.dpkts;
+    s.doctets = r.doctets;
+    const flowfile::FlowTimes t = flowfile::flow_times(r);
+    s.start_ms = t.start_ms;
+    s.end_ms = t.end_ms;
+    s.input = r.input;
+    s.output = r.output;
+    s.src_as = r.src_as;
+    s.dst_as = r.dst_as;
+    if (r.prot == 6 || r.prot == 17)
+        s.flow_label = static_cast<std::uint32_t>(
+            interface_id(r.srcaddr ^ r.dstaddr ^ (std::uint32_t{r.srcport} << 16 | r.dstport)) &
+            0xfffff);
+    s.domain = r.engine_id;
+    s.srcport = r.srcport;
+    s.dstport = r.dstport;
+    s.prot = r.prot == 1 ? 58 : r.prot;
+    s.traffic_class = r.tos;
+    s.tcp_flags = r.tcp_flags;
+    s.src_mask = static_cast<std::uint8_t>(r.src_mask ? r.src_mask + 32 : 0);
+    s.dst_mask = static_cast<std::uint8_t>(r.dst_mask ? r.dst_mask + 32 : 0);
+    s.engine_type = r.engine_type;
+    s.engine_id = r.engine_id;
+    return s;
+}
+
+// Which series a benchmark file is of.
+enum class Series { v5, ipv6 };
+
 struct WrittenFile {
     Timing write;     // Writer::write and finish only, not the traffic model
     Timing generate;  // the traffic model, for the record
@@ -224,10 +289,12 @@ struct WrittenFile {
     std::uint64_t octets_sum = 0;  // what a reader must find again
 };
 
-// Writes `flows` flows as flow-capture would (v5, capture header, a flush
-// point closing a checksummed block every flows/checksum_points records).  No fdatasync: the figure
-// is the CPU cost of writing, and the disk's speed is not the library's.
-WrittenFile write_file(const fs::path& path, const Options& o, int level) {
+// Writes `flows` flows as flow-capture would (v5 or the IPv6 series, capture
+// header, a flush point closing a checksummed block every
+// flows/checksum_points records).  No fdatasync: the figure is the CPU cost
+// of writing, and the disk's speed is not the library's.
+WrittenFile write_file(const fs::path& path, const Options& o, int level,
+                       Series series = Series::v5) {
     flowkeep::bench::IspTrafficProfile profile;
     profile.seed = o.seed;
     flowkeep::bench::IspTraffic traffic(profile);
@@ -241,11 +308,13 @@ WrittenFile write_file(const fs::path& path, const Options& o, int level) {
         o.checksum_points ? std::max<std::uint64_t>(1, o.flows / o.checksum_points) : 0;
     std::uint64_t next_point = per_point;
     const flowfile::Header header =
-        flowfile::Header::for_capture(5, profile.start_unix_secs, "bench", level != 0);
+        flowfile::Header::for_capture(series == Series::v5 ? 5 : flowfile::ipv6_export_version,
+                                      profile.start_unix_secs, "bench", level != 0);
 
     WrittenFile out;
     Stopwatch gen, put;
     std::vector<Record> batch(generate_batch);
+    std::vector<Record6> batch6(series == Series::ipv6 ? generate_batch : 0);
     put.start();
     auto writer = flowfile::Writer::create(path, header, wo);
     put.stop();
@@ -257,8 +326,16 @@ WrittenFile write_file(const fs::path& path, const Options& o, int level) {
         traffic.fill(std::span<Record>(batch.data(), n));
         gen.stop();
         for (std::size_t i = 0; i < n; ++i) out.octets_sum += batch[i].doctets;
+        if (series == Series::ipv6) {
+            gen.start();
+            for (std::size_t i = 0; i < n; ++i) batch6[i] = as_ipv6_flow(batch[i]);
+            gen.stop();
+        }
         put.start();
-        writer->write(std::span<const Record>(batch.data(), n));
+        if (series == Series::v5)
+            writer->write(std::span<const Record>(batch.data(), n));
+        else
+            writer->write(std::span<const Record6>(batch6.data(), n));
         done += n;
         if (per_point && done == next_point && done < o.flows) {
             writer->flush();
@@ -369,14 +446,15 @@ void inflate_isal(std::span<const std::uint8_t> in, std::uint64_t expect) {
 
 // The reader as a query tool uses it, with a consumer that needs every
 // record (a sum of dOctets), so no work can be skipped.
+template <typename R = Record>
 void read_with_reader(const fs::path& path, std::uint64_t flows, std::uint64_t octets_sum,
                       flowfile::ReaderOptions options = {}) {
-    auto reader = flowfile::Reader::open(path, options);
+    auto reader = flowfile::BasicReader<R>::open(path, options);
     std::uint64_t n = 0, sum = 0;
     for (;;) {
         const auto batch = reader->next_batch();
         if (batch.empty()) break;
-        for (const Record& r : batch) sum += r.doctets;
+        for (const R& r : batch) sum += r.doctets;
         n += batch.size();
     }
     if (!reader->status().ok()) fail(reader->status().message);
@@ -423,11 +501,11 @@ struct Row {
     std::string label;
     std::string key;  // name in the summary line
     Timing t;
+    std::size_t record_size = v5_record_size;  // bytes of one flow's record
 };
 
 void print_table(const std::vector<Row>& rows, std::uint64_t flows) {
     const double mflows = static_cast<double>(flows) / 1e6;
-    const double record_mb = static_cast<double>(flows * v5_record_size) / 1e6;
     std::printf("%-44s %9s %11s %12s %12s\n", "measurement", "wall s", "Mflows/s", "MB/s raw",
                 "CPU s/Mflow");
     std::printf("%-44s %9s %11s %12s %12s\n", std::string(44, '-').c_str(), "---------",
@@ -437,13 +515,14 @@ void print_table(const std::vector<Row>& rows, std::uint64_t flows) {
             std::printf("\n");
             continue;
         }
+        const double record_mb = static_cast<double>(flows * r.record_size) / 1e6;
         std::printf("%-44s %9.3f %11.3f %12.1f %12.3f\n", r.label.c_str(), r.t.wall_s,
                     mflows / r.t.wall_s, record_mb / r.t.wall_s, r.t.cpu_s / mflows);
     }
     std::printf(
-        "\nMB/s raw: uncompressed record bytes (64 per flow) per second.  CPU s/Mflow: process "
-        "CPU\ntime per million flows.  Inflate rows work on the record area already in memory; "
-        "the\nreaders read the file (from the page cache) themselves.\n");
+        "\nMB/s raw: uncompressed record bytes (64 per v5 flow, 132 per IPv6 flow) per second.\n"
+        "CPU s/Mflow: process CPU time per million flows.  Inflate rows work on the record area\n"
+        "already in memory; the readers read the file (from the page cache) themselves.\n");
 }
 
 int run(const Options& o) {
@@ -454,8 +533,10 @@ int run(const Options& o) {
 
     {
         flowkeep::bench::IspTraffic traffic(flowkeep::bench::IspTrafficProfile{.seed = o.seed});
-        std::printf("bench_reader: %llu flows, v5 records, zlib %s level %d, best of %d runs\n",
-                    static_cast<unsigned long long>(o.flows), zlibVersion(), o.level, o.runs);
+        std::printf(
+            "bench_reader: %llu flows, v5 and IPv6 series records, zlib %s level %d, "
+            "best of %d runs\n",
+            static_cast<unsigned long long>(o.flows), zlibVersion(), o.level, o.runs);
         std::printf("traffic:      %s\n", traffic.describe().c_str());
     }
     std::printf("machine:      %s, %ld CPUs online\n", cpu_model().c_str(),
@@ -525,6 +606,67 @@ int run(const Options& o) {
     });
     rows.push_back({"read    flowfile::Reader -z0", "reader_z0", reader_raw});
 
+    // The IPv6 series: the same flows as 132-byte records, read by Reader6.
+    const std::string z = "-z" + std::to_string(o.level);
+    const fs::path compressed6 = dir.file("bench-ip6" + z);
+    const fs::path raw6 = dir.file("bench-ip6-z0");
+    const std::uint64_t record6_bytes = o.flows * flowfile::record6_size;
+    WrittenFile zfile6, rfile6;
+    const Timing write_z6 = best_of(o.runs, [&] {
+        zfile6 = write_file(compressed6, o, o.level, Series::ipv6);
+        return zfile6.write;
+    });
+    const Timing write_raw6 = best_of(o.runs, [&] {
+        rfile6 = write_file(raw6, o, 0, Series::ipv6);
+        return rfile6.write;
+    });
+    if (zfile6.octets_sum != zfile.octets_sum || rfile6.octets_sum != zfile.octets_sum)
+        fail("the IPv6 files do not hold the v5 files' traffic");
+    if (rfile6.file_bytes != rfile6.header_bytes + record6_bytes)
+        fail(raw6.string() + ": unexpected size " + std::to_string(rfile6.file_bytes));
+    const std::vector<std::uint8_t> zbytes6 = read_whole(compressed6);
+    const std::span<const std::uint8_t> stream6 =
+        std::span<const std::uint8_t>(zbytes6).subspan(zfile6.header_bytes);
+    constexpr std::size_t r6 = flowfile::record6_size;
+
+    rows.push_back({});
+    rows.push_back({"write   IPv6 series Writer " + z, "ip6_write_z", write_z6, r6});
+    rows.push_back({"write   IPv6 series Writer -z0", "ip6_write_z0", write_raw6, r6});
+    const Timing inflate6 =
+        best_of(o.runs, [&] { return time_whole([&] { inflate_zlib(stream6, record6_bytes); }); });
+    rows.push_back({"inflate zlib IPv6 " + z + " (the limit)", "ip6_zlib_inflate", inflate6, r6});
+#ifdef FLOWKEEP_HAVE_LIBDEFLATE
+    {
+        std::vector<std::uint8_t> whole(record6_bytes, 1);
+        const Timing deflate6 = best_of(
+            o.runs, [&] { return time_whole([&] { inflate_libdeflate(stream6, whole); }); });
+        rows.push_back(
+            {"inflate libdeflate IPv6, whole buffer", "ip6_libdeflate_inflate", deflate6, r6});
+    }
+#endif
+    const Timing reader6_z = best_of(o.runs, [&] {
+        return time_whole(
+            [&] { read_with_reader<Record6>(compressed6, o.flows, zfile6.octets_sum); });
+    });
+    rows.push_back({"read    flowfile::Reader6 " + z +
+                        (flowfile::fast_inflate_available() ? " (libdeflate)" : ""),
+                    "ip6_reader_z", reader6_z, r6});
+    const Timing reader6_streaming = best_of(o.runs, [&] {
+        return time_whole([&] {
+            read_with_reader<Record6>(compressed6, o.flows, zfile6.octets_sum,
+                                      {.streaming_only = true});
+        });
+    });
+    rows.push_back({"read    flowfile::Reader6 " + z + " streaming (zlib)",
+                    "ip6_reader_z_streaming", reader6_streaming, r6});
+    const Timing raw_read6 =
+        best_of(o.runs, [&] { return time_whole([&] { read_raw(raw6, rfile6.file_bytes); }); });
+    rows.push_back({"read()  IPv6 -z0 file, 1 MiB buffer", "ip6_raw_read_z0", raw_read6, r6});
+    const Timing reader6_raw = best_of(o.runs, [&] {
+        return time_whole([&] { read_with_reader<Record6>(raw6, o.flows, rfile6.octets_sum); });
+    });
+    rows.push_back({"read    flowfile::Reader6 -z0", "ip6_reader_z0", reader6_raw, r6});
+
     const double bytes_per_flow =
         static_cast<double>(zfile.file_bytes - zfile.header_bytes) / static_cast<double>(o.flows);
     std::printf("compressed:   %.2f bytes/flow (%llu bytes, %.2f:1), uncompressed %llu bytes\n",
@@ -533,6 +675,12 @@ int run(const Options& o) {
                 static_cast<unsigned long long>(rfile.file_bytes));
     std::printf("model:        %.2f Mflows/s generated (not part of the write figures)\n\n",
                 static_cast<double>(o.flows) / 1e6 / generate.wall_s);
+    const double bytes_per_flow6 =
+        static_cast<double>(zfile6.file_bytes - zfile6.header_bytes) / static_cast<double>(o.flows);
+    std::printf("IPv6 series:  %.2f bytes/flow (%llu bytes, %.2f:1), uncompressed %llu bytes\n",
+                bytes_per_flow6, static_cast<unsigned long long>(zfile6.file_bytes),
+                static_cast<double>(record6_bytes) / static_cast<double>(stream6.size()),
+                static_cast<unsigned long long>(rfile6.file_bytes));
     print_table(rows, o.flows);
 
     const double ratio = inflate.wall_s / reader_streaming.wall_s;
@@ -548,6 +696,18 @@ int run(const Options& o) {
         flowfile::fast_inflate_available() ? " with libdeflate" : ", no libdeflate built in,");
     std::printf("reader/read():  %.3f (-z0 reader speed as a fraction of read() alone)\n",
                 raw_ratio);
+    // Record bytes per second of the IPv6 reader over the v5 reader's: the
+    // issue's target is 1 (the same bytes of records inflated per second).
+    auto bytes_ratio = [&](const Timing& v6, const Timing& v5) {
+        return static_cast<double>(flowfile::record6_size) * v5.wall_s /
+               (static_cast<double>(v5_record_size) * v6.wall_s);
+    };
+    const double ip6_fast = bytes_ratio(reader6_z, reader_z);
+    const double ip6_streaming = bytes_ratio(reader6_streaming, reader_streaming);
+    const double ip6_raw = bytes_ratio(reader6_raw, reader_raw);
+    std::printf(
+        "IPv6/v5 record bytes per second: %.3f %s, %.3f %s streaming, %.3f -z0 (1 = the same)\n",
+        ip6_fast, z.c_str(), ip6_streaming, z.c_str(), ip6_raw);
 
     std::printf("SUMMARY bench_reader flows=%llu level=%d checksum_points=%llu bytes_per_flow=%.2f",
                 static_cast<unsigned long long>(o.flows), o.level,
@@ -557,8 +717,10 @@ int run(const Options& o) {
             std::printf(" %s_flows_per_s=%.0f", r.key.c_str(),
                         static_cast<double>(o.flows) / r.t.wall_s);
     std::printf(
-        " reader_inflate_ratio=%.3f fast_reader_inflate_ratio=%.3f reader_read_ratio=%.3f\n", ratio,
-        fast_ratio, raw_ratio);
+        " reader_inflate_ratio=%.3f fast_reader_inflate_ratio=%.3f reader_read_ratio=%.3f"
+        " ip6_bytes_per_flow=%.2f ip6_v5_bytes_ratio_z=%.3f ip6_v5_bytes_ratio_z_streaming=%.3f"
+        " ip6_v5_bytes_ratio_z0=%.3f\n",
+        ratio, fast_ratio, raw_ratio, bytes_per_flow6, ip6_fast, ip6_streaming, ip6_raw);
     return 0;
 }
 
