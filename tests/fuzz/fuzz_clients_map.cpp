@@ -53,6 +53,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             r.dstaddr = ~address;
             r.unix_secs = static_cast<std::uint32_t>(when);
             (void)flowquery::find_flow_client(map, r);
+
+            // The same bytes as an IPv6 address, and mapped.
+            flowfile::Ipv6Address address6{};
+            for (std::size_t k = 0; k < address6.size(); ++k)
+                address6[k] = static_cast<std::uint8_t>(word_at(text, i + k) >> 24);
+            for (const flowfile::Ipv6Address& a : {address6, flowfile::ipv4_mapped(address)}) {
+                if (const auto found = map.find(a, when)) {
+                    check(!found->account.empty(), "an IPv6 mapping without an account");
+                    check(map.has_account(found->account),
+                          "found IPv6 account unknown to has_account");
+                }
+            }
+            check(map.find(flowfile::ipv4_mapped(address), when).has_value() ==
+                      map.find(address, when).has_value(),
+                  "a mapped address found differently from its IPv4 address");
+            flowfile::Record6 r6{};
+            r6.srcaddr = address6;
+            r6.dstaddr = flowfile::ipv4_mapped(address);
+            r6.start_ms = when * 1000 - 1;
+            (void)flowquery::find_flow_client(map, r6);
         }
     } catch (const flowquery::UsageError& e) {
         const std::string_view what = e.what();

@@ -85,6 +85,7 @@ for dir in "$data"/v9_ipfix/*/; do
 done
 
 seed fuzz_clients_map clients.csv <"$data/query/clients.csv"
+seed fuzz_clients_map clients_ipv6.csv <"$data/query/clients_ipv6.csv"
 
 # Control byte % 6 picks the parser (see fuzz_query_arguments.cpp).
 printf '\x00%s' '2026-03-14T20:00+01:00' | seed fuzz_query_arguments from_iso

@@ -99,12 +99,15 @@ TEST_CASE("touching periods and equal prefixes of other lengths do not overlap")
 TEST_CASE("CSV and column count errors") {
     CHECK(load_error("10.0.3.7,\"acct\n") ==
           "clients file c.csv line 1: unterminated quote in field 2");
-    CHECK(load_error("10.0.3.7,a,b,,,extra\n") ==
-          "clients file c.csv line 1: expected at most 5 fields "
-          "(prefix,account,device,valid_from,valid_until), found 6");
+    CHECK(load_error("10.0.3.7,a,b,,,FTTH,extra\n") ==
+          "clients file c.csv line 1: expected at most 6 fields "
+          "(prefix,account,device,valid_from,valid_until,connection), found 7");
     CHECK(load_error("prefix,account,valid_from\n") ==
           "clients file c.csv line 1: the header must be "
-          "'prefix,account,device,valid_from,valid_until'");
+          "'prefix,account,device,valid_from,valid_until,connection'");
+    CHECK(load_error("prefix,account,device,valid_from,valid_until,type\n") ==
+          "clients file c.csv line 1: the header must be "
+          "'prefix,account,device,valid_from,valid_until,connection'");
     // A header anywhere but first is an entry with a bad address.
     CHECK(load_error("10.0.3.7,a\nprefix,account,device,valid_from,valid_until\n") ==
           "clients file c.csv line 2: bad address 'prefix'");

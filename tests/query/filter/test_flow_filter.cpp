@@ -74,9 +74,15 @@ TEST_CASE("an empty spec accepts everything") {
 
 TEST_CASE("criteria that cannot narrow anything are dropped") {
     FilterSpec spec;
-    spec.ip = AddressSet::parse("0.0.0.0/0", "--ip");
-    spec.exporter = AddressSet::parse("0.0.0.0/1,128.0.0.0/1", "--exporter");
+    spec.ip = AddressSet::parse("0.0.0.0/0,::/0", "--ip");
+    spec.exporter = AddressSet::parse("0.0.0.0/1,128.0.0.0/1,::/0", "--exporter");
     CHECK(FlowFilter(spec).accepts_everything());
+    // 0.0.0.0/0 alone narrows: it holds no IPv6 address.
+    FilterSpec ipv4_only;
+    ipv4_only.ip = AddressSet::parse("0.0.0.0/0", "--ip");
+    const FlowFilter every_ipv4{ipv4_only};
+    CHECK_FALSE(every_ipv4.accepts_everything());
+    CHECK(every_ipv4.matches(flow(1, 2, 3, 4)));
     // A full port range still means "flows that have ports".
     spec.port = PortSet::parse("0-65535", "--port", names());
     const FlowFilter ports{spec};
