@@ -44,8 +44,9 @@ std::optional<PortSet> ports(const std::vector<std::string>& values, std::string
 
 void add_filter_options(CLI::App& app, FilterOptionText& text) {
     add_list_option(app, "--ip", text.ip,
-                    "Flows whose source or destination address is in the list of addresses "
-                    "and CIDR prefixes, e.g. --ip 10.0.3.7,192.0.2.0/24");
+                    "Flows whose source or destination address is in the list of IPv4 and IPv6 "
+                    "addresses and CIDR prefixes, e.g. --ip 10.0.3.7,192.0.2.0/24 or --ip "
+                    "2001:db8:3:7::/64");
     add_list_option(app, "--src-ip", text.src_ip,
                     "Flows whose source address is in the list, e.g. --src-ip 10.0.0.0/8");
     add_list_option(app, "--dst-ip", text.dst_ip,
@@ -63,8 +64,8 @@ void add_filter_options(CLI::App& app, FilterOptionText& text) {
                     "TCP, UDP or SCTP flows whose destination port is in the list, e.g. "
                     "--dst-port https,80");
     add_list_option(app, "--exporter", text.exporter,
-                    "Flows exported by these routers (addresses or prefixes), e.g. --exporter "
-                    "192.0.2.1");
+                    "Flows exported by these routers (IPv4 or IPv6 addresses or prefixes), e.g. "
+                    "--exporter 192.0.2.1");
 }
 
 FilterSpec build_filter_spec(const FilterOptionText& text, const ServiceNames& names) {
