@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
@@ -21,10 +22,14 @@ namespace {
 
 using flowfile::Reader;
 using flowfile::Record;
+using flowfile::Record6;
 
-std::unique_ptr<Reader> open_source(const InputSource& source) {
-    if (source.is_stdin()) return Reader::from_fd(STDIN_FILENO, source.display_name());
-    return Reader::open(source.path);
+// Standard input is a flow-tools stream (a pipe from flow-cat or
+// flow-select -o stream); files are opened with the reader of their series.
+flowfile::AnyReader open_source(const InputSource& source) {
+    if (source.is_stdin())
+        return flowfile::AnyReader{Reader::from_fd(STDIN_FILENO, source.display_name()), nullptr};
+    return flowfile::open_any(source.path);
 }
 
 // A file still being written (the capture's tmp- file: a file header
@@ -38,39 +43,68 @@ bool normal_end_of_open_file(const flowfile::Header& h, const flowfile::ReadStat
 
 struct FileOutcome {
     std::uint64_t flows_read = 0;
+    bool ipv6 = false;
     std::optional<std::string> problem;
 };
 
+const auto& selector_for(const RecordSelector& select, const Record*) {
+    return select.ipv4;
+}
+const auto& selector_for(const RecordSelector& select, const Record6*) {
+    return select.ipv6;
+}
+
+template <typename R, typename Deliver>
+void read_records(flowfile::BasicReader<R>& reader, const RecordSelector& select,
+                  ScanProgress& progress, const std::atomic<bool>& stop, FileOutcome& outcome,
+                  Deliver& deliver) {
+    const auto& chosen = selector_for(select, static_cast<const R*>(nullptr));
+    std::vector<R> selected;
+    for (auto batch = reader.next_batch(); !batch.empty() && !stop; batch = reader.next_batch()) {
+        outcome.flows_read += batch.size();
+        progress.add_flows(batch.size());
+        if (!chosen) {
+            deliver(batch);
+            continue;
+        }
+        selected.clear();
+        chosen(batch, selected);
+        if (!selected.empty()) deliver(std::span<const R>(selected));
+    }
+    if (!reader.status().ok() && !normal_end_of_open_file(reader.header(), reader.status()))
+        outcome.problem = reader.status().message;
+}
+
 // Reads one source to its end, handing each batch (after selection) to
-// `deliver`.  `on_open` sees the header before the first batch.
+// `deliver`, which takes a span of Record or of Record6 by the file's
+// series.  `on_open` sees the header before the first batch.
 template <typename OnOpen, typename Deliver>
 FileOutcome read_source(const InputSource& source, const RecordSelector& select,
                         ScanProgress& progress, const std::atomic<bool>& stop, OnOpen on_open,
                         Deliver deliver) {
     FileOutcome outcome;
-    std::unique_ptr<Reader> reader;
+    flowfile::AnyReader reader;
     try {
         reader = open_source(source);
     } catch (const flowfile::Error& e) {
         outcome.problem = e.what();
         return outcome;
     }
-    on_open(reader->header());
-    std::vector<Record> selected;
-    for (auto batch = reader->next_batch(); !batch.empty() && !stop; batch = reader->next_batch()) {
-        outcome.flows_read += batch.size();
-        progress.add_flows(batch.size());
-        if (!select) {
-            deliver(batch);
-            continue;
-        }
-        selected.clear();
-        select(batch, selected);
-        if (!selected.empty()) deliver(std::span<const Record>(selected));
+    if (reader.ipv6) {
+        outcome.ipv6 = true;
+        on_open(reader.ipv6->header());
+        read_records(*reader.ipv6, select, progress, stop, outcome, deliver);
+    } else {
+        on_open(reader.ipv4->header());
+        read_records(*reader.ipv4, select, progress, stop, outcome, deliver);
     }
-    if (!reader->status().ok() && !normal_end_of_open_file(reader->header(), reader->status()))
-        outcome.problem = reader->status().message;
     return outcome;
+}
+
+void count_outcome(const FileOutcome& o, ScanReport& report) {
+    report.flows_read += o.flows_read;
+    if (o.ipv6) report.flows_read6 += o.flows_read;
+    if (o.problem) report.problems.push_back(*o.problem);
 }
 
 unsigned workers_for(std::size_t files, unsigned wanted) {
@@ -78,10 +112,16 @@ unsigned workers_for(std::size_t files, unsigned wanted) {
     return static_cast<unsigned>(std::clamp<std::size_t>(files, 1, wanted));
 }
 
+// A batch kept for the in-order consumer: records of the file's series.
+struct Chunk {
+    std::vector<Record> records;
+    std::vector<Record6> records6;
+};
+
 // What one file has produced for the in-order consumer so far.
 struct FileSlot {
     std::optional<flowfile::Header> header;
-    std::deque<std::vector<Record>> chunks;
+    std::deque<Chunk> chunks;
     bool done = false;
     FileOutcome outcome;
 };
@@ -104,7 +144,7 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
     std::mutex mutex;
     std::condition_variable changed;
     std::atomic<std::size_t> next_file{0};
-    std::vector<std::vector<Record>> spare;  // recycled chunk buffers
+    std::vector<Chunk> spare;  // recycled chunk buffers
     // Set when the consumer gives up (a write error on stdout): workers stop
     // reading instead of waiting for a consumer that is gone.
     std::atomic<bool> stop{false};
@@ -117,16 +157,21 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
                 slot.header = h;
                 changed.notify_all();
             };
-            auto deliver = [&](std::span<const Record> records) {
+            auto deliver = [&]<typename R>(std::span<const R> records) {
                 std::unique_lock lock(mutex);
                 changed.wait(lock, [&] { return slot.chunks.size() < max_chunks_ahead || stop; });
                 if (stop) return;
-                std::vector<Record> chunk;
+                Chunk chunk;
                 if (!spare.empty()) {
                     chunk = std::move(spare.back());
                     spare.pop_back();
                 }
-                chunk.assign(records.begin(), records.end());
+                chunk.records.clear();
+                chunk.records6.clear();
+                if constexpr (std::is_same_v<R, Record6>)
+                    chunk.records6.assign(records.begin(), records.end());
+                else
+                    chunk.records.assign(records.begin(), records.end());
                 slot.chunks.push_back(std::move(chunk));
                 changed.notify_all();
             };
@@ -156,7 +201,7 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
     for (std::size_t i = 0; i < sources.size(); ++i) {
         FileSlot& slot = slots[i];
         for (;;) {
-            std::vector<Record> chunk;
+            Chunk chunk;
             {
                 std::unique_lock lock(mutex);
                 changed.wait_for(lock, std::chrono::milliseconds(250),
@@ -171,15 +216,15 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
                 slot.chunks.pop_front();
                 changed.notify_all();
             }
-            report.flows_selected += chunk.size();
-            consume(SourceBatch{i, sources[i], *slot.header, chunk});
+            report.flows_selected += chunk.records.size() + chunk.records6.size();
+            report.flows_selected6 += chunk.records6.size();
+            consume(SourceBatch{i, sources[i], *slot.header, chunk.records, chunk.records6});
             progress.maybe_print();
             std::lock_guard lock(mutex);
             spare.push_back(std::move(chunk));
         }
         ++report.files_read;
-        report.flows_read += slot.outcome.flows_read;
-        if (slot.outcome.problem) report.problems.push_back(*slot.outcome.problem);
+        count_outcome(slot.outcome, report);
         slot.header.reset();
     }
     return report;
@@ -188,11 +233,13 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
 ScanReport scan_in_parallel(
     const std::vector<InputSource>& sources, const RecordSelector& select,
     const ScanOptions& options,
-    const std::function<void(unsigned worker, std::span<const Record>)>& consume) {
+    const std::function<void(unsigned worker, std::span<const Record>)>& consume,
+    const std::function<void(unsigned worker, std::span<const Record6>)>& consume6) {
     ScanProgress progress(options.progress, sources.size());
     std::vector<FileOutcome> outcomes(sources.size());
     std::atomic<std::size_t> next_file{0};
     std::vector<std::uint64_t> selected_per_worker(scan_worker_count(sources, options), 0);
+    std::vector<std::uint64_t> selected6_per_worker(selected_per_worker.size(), 0);
     std::atomic<unsigned> running{0};
     const std::atomic<bool> never_stop{false};
 
@@ -200,9 +247,14 @@ ScanReport scan_in_parallel(
         for (std::size_t i = next_file++; i < sources.size(); i = next_file++) {
             outcomes[i] = read_source(
                 sources[i], select, progress, never_stop, [](const flowfile::Header&) {},
-                [&](std::span<const Record> records) {
+                [&]<typename R>(std::span<const R> records) {
                     selected_per_worker[w] += records.size();
-                    consume(w, records);
+                    if constexpr (std::is_same_v<R, Record6>) {
+                        selected6_per_worker[w] += records.size();
+                        consume6(w, records);
+                    } else {
+                        consume(w, records);
+                    }
                 });
             progress.file_done();
         }
@@ -221,11 +273,9 @@ ScanReport scan_in_parallel(
 
     ScanReport report;
     report.files_read = sources.size();
-    for (const auto& o : outcomes) {
-        report.flows_read += o.flows_read;
-        if (o.problem) report.problems.push_back(*o.problem);
-    }
+    for (const auto& o : outcomes) count_outcome(o, report);
     for (auto n : selected_per_worker) report.flows_selected += n;
+    for (auto n : selected6_per_worker) report.flows_selected6 += n;
     return report;
 }
 

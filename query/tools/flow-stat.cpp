@@ -72,7 +72,12 @@ int run(const StatOptions& o) {
         scan_in_parallel(q.inputs.sources, q.selector(), q.scan,
                          [&](unsigned worker, std::span<const flowfile::Record> flows) {
                              partial[worker].add(flows);
-                         });
+                         },
+                         [](unsigned, std::span<const flowfile::Record6>) {});
+    // Summary counts IPv4 flows only so far: say how many it left out.
+    if (report.flows_selected6 > 0)
+        std::cerr << "flow-stat: " << report.flows_selected6
+                  << " IPv6 flows not counted (IPv4 only so far)\n";
     for (unsigned w = 1; w < workers; ++w) partial[0].merge(std::move(partial[w]));
 
     const SummaryFormat format = o.format == "csv"    ? SummaryFormat::csv

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <type_traits>
 
 #include "inputs/progress_policy.hpp"
 #include "inputs/read_completeness.hpp"
@@ -102,34 +103,62 @@ Query build_query(const QueryOptionText& text) {
     return q;
 }
 
+namespace {
+
+// A flow between two clients belongs to both accounts, so both sides are
+// looked up, each with the mapping valid when the flow started.
+template <typename R>
+void keep_accounts(const ClientMap& map, const std::vector<std::string>& wanted,
+                   std::vector<R>& out, std::size_t from) {
+    auto not_wanted = [&](const R& r) {
+        std::int64_t start_ms = 0;
+        if constexpr (std::is_same_v<R, flowfile::Record6>)
+            start_ms = r.start_ms;
+        else
+            start_ms = flowfile::flow_times(r).start_ms;
+        const std::int64_t t = start_ms / 1000;
+        for (const auto& addr : {r.srcaddr, r.dstaddr}) {
+            const auto id = map.find(addr, t);
+            if (id && std::find(wanted.begin(), wanted.end(), id->account) != wanted.end())
+                return false;
+        }
+        return true;
+    };
+    out.erase(
+        std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), not_wanted),
+        out.end());
+}
+
+}  // namespace
+
 RecordSelector Query::selector() const {
     const FlowFilter* f = filter.get();
     if (accounts.empty()) {
-        if (f->accepts_everything()) return nullptr;
-        return [f](std::span<const flowfile::Record> in, std::vector<flowfile::Record>& out) {
-            f->select(in, out);
+        if (f->accepts_everything()) return {};
+        return {
+            .ipv4 = [f](std::span<const flowfile::Record> in,
+                        std::vector<flowfile::Record>& out) { f->select(in, out); },
+            .ipv6 = [f](std::span<const flowfile::Record6> in,
+                        std::vector<flowfile::Record6>& out) { f->select(in, out); },
         };
     }
     const ClientMap* map = &*clients;
     const std::vector<std::string>* wanted = &accounts;
-    return [f, map, wanted](std::span<const flowfile::Record> in,
-                            std::vector<flowfile::Record>& out) {
-        const std::size_t before = out.size();
-        f->select(in, out);
-        // A flow between two clients belongs to both accounts, so both sides
-        // are looked up, each with the mapping valid when the flow started.
-        auto not_wanted = [&](const flowfile::Record& r) {
-            const std::int64_t t = flowfile::flow_times(r).start_ms / 1000;
-            for (std::uint32_t addr : {r.srcaddr, r.dstaddr}) {
-                const auto id = map->find(addr, t);
-                if (id && std::find(wanted->begin(), wanted->end(), id->account) != wanted->end())
-                    return false;
-            }
-            return true;
-        };
-        out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
-                                 not_wanted),
-                  out.end());
+    return {
+        .ipv4 =
+            [f, map, wanted](std::span<const flowfile::Record> in,
+                             std::vector<flowfile::Record>& out) {
+                const std::size_t before = out.size();
+                f->select(in, out);
+                keep_accounts(*map, *wanted, out, before);
+            },
+        .ipv6 =
+            [f, map, wanted](std::span<const flowfile::Record6> in,
+                             std::vector<flowfile::Record6>& out) {
+                const std::size_t before = out.size();
+                f->select(in, out);
+                keep_accounts(*map, *wanted, out, before);
+            },
     };
 }
 

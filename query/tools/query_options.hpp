@@ -43,8 +43,8 @@ struct Query {
     ScanOptions scan;
     TimeZoneStyle zone = TimeZoneStyle::local;
 
-    // The per-batch selection: the filters, then --account.  Null when every
-    // flow is wanted, so the scan skips copying.
+    // The per-batch selection of each series: the filters, then --account.
+    // Null members when every flow is wanted, so the scan skips copying.
     RecordSelector selector() const;
 };
 

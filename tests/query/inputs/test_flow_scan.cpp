@@ -137,7 +137,7 @@ TEST_CASE("scan_in_order delivers every record once, in the inputs' order, for a
     for (unsigned threads : thread_counts) {
         CAPTURE(threads);
         Delivery d;
-        const ScanReport report = scan_collecting(a.sources, nullptr, threads, d);
+        const ScanReport report = scan_collecting(a.sources, {}, threads, d);
         CHECK(d.tags == a.all);
         CHECK(std::is_sorted(d.batch_sources.begin(), d.batch_sources.end()));
         CHECK_FALSE(d.batch_mismatch);
@@ -161,11 +161,12 @@ TEST_CASE("the selector runs on the workers and only what it keeps reaches the c
         CAPTURE(threads);
         const auto caller = std::this_thread::get_id();
         std::atomic<bool> on_caller{false};
-        const RecordSelector keep_even = [&](std::span<const Record> in, std::vector<Record>& out) {
-            if (std::this_thread::get_id() == caller) on_caller = true;
-            for (const Record& r : in)
-                if (r.dstaddr % 2 == 0) out.push_back(r);
-        };
+        const RecordSelector keep_even{
+            .ipv4 = [&](std::span<const Record> in, std::vector<Record>& out) {
+                if (std::this_thread::get_id() == caller) on_caller = true;
+                for (const Record& r : in)
+                    if (r.dstaddr % 2 == 0) out.push_back(r);
+            }};
         Delivery d;
         const ScanReport report = scan_collecting(a.sources, keep_even, threads, d);
         CHECK(d.tags == even);
@@ -200,7 +201,7 @@ TEST_CASE("unreadable inputs are reported in input order while the others arrive
     for (unsigned threads : {1u, 2u, 4u}) {
         CAPTURE(threads);
         Delivery d;
-        const ScanReport report = scan_collecting(a.sources, nullptr, threads, d);
+        const ScanReport report = scan_collecting(a.sources, {}, threads, d);
         CHECK(d.tags == a.all);
         REQUIRE(report.problems.size() == 3);
         CHECK_THAT(report.problems[0], Catch::StartsWith(missing.string()));
@@ -225,7 +226,7 @@ TEST_CASE("a file still being written ends where the capture flushed, without a 
     add_file(a, 4);
 
     Delivery d;
-    const ScanReport report = scan_collecting(a.sources, nullptr, 2, d);
+    const ScanReport report = scan_collecting(a.sources, {}, 2, d);
     CHECK(d.tags == a.all);
     CHECK(report.problems.empty());
 }
@@ -236,10 +237,11 @@ TEST_CASE("a worker ahead of the consumer stops reading after a few batches") {
     for (int f = 0; f < 2; ++f) add_file(a, batches * flowfile::Reader::batch_records);
 
     std::atomic<std::uint64_t> selected{0};
-    const RecordSelector keep_all = [&](std::span<const Record> in, std::vector<Record>& out) {
-        out.insert(out.end(), in.begin(), in.end());
-        selected += in.size();
-    };
+    const RecordSelector keep_all{
+        .ipv4 = [&](std::span<const Record> in, std::vector<Record>& out) {
+            out.insert(out.end(), in.begin(), in.end());
+            selected += in.size();
+        }};
     // Holds the first batch until the workers have stopped making progress
     // (or a deadline passes): a bounded scan stalls, an unbounded one reads on.
     const auto wait_until_quiet = [&] {
@@ -274,7 +276,7 @@ TEST_CASE("a consumer that throws ends the scan: the error reaches the caller, w
     for (unsigned threads : {1u, 3u}) {
         CAPTURE(threads);
         int calls = 0;
-        CHECK_THROWS_WITH(scan_in_order(a.sources, nullptr, {.threads = threads},
+        CHECK_THROWS_WITH(scan_in_order(a.sources, {}, {.threads = threads},
                                         [&](const SourceBatch&) {
                                             if (++calls == 2) throw std::runtime_error("disk full");
                                         }),
@@ -299,7 +301,7 @@ TEST_CASE("standard input is one of the inputs, read in its place") {
     ::dup2(fd, STDIN_FILENO);
     ::close(fd);
     Delivery d;
-    const ScanReport report = scan_collecting(a.sources, nullptr, 2, d);
+    const ScanReport report = scan_collecting(a.sources, {}, 2, d);
     ::dup2(saved_stdin, STDIN_FILENO);
     ::close(saved_stdin);
 
@@ -309,8 +311,7 @@ TEST_CASE("standard input is one of the inputs, read in its place") {
 
 TEST_CASE("no inputs: nothing consumed, an empty complete report") {
     bool called = false;
-    const ScanReport report =
-        scan_in_order({}, nullptr, {}, [&](const SourceBatch&) { called = true; });
+    const ScanReport report = scan_in_order({}, {}, {}, [&](const SourceBatch&) { called = true; });
     CHECK_FALSE(called);
     CHECK(report.files_read == 0);
     CHECK(report.flows_read == 0);
@@ -340,10 +341,10 @@ TEST_CASE("scan_in_parallel hands every selected record once to a worker, proble
     std::vector<Tag> odd;
     std::copy_if(a.all.begin(), a.all.end(), std::back_inserter(odd),
                  [](Tag t) { return t.n % 2 == 1; });
-    const RecordSelector keep_odd = [](std::span<const Record> in, std::vector<Record>& out) {
+    const RecordSelector keep_odd{.ipv4 = [](std::span<const Record> in, std::vector<Record>& out) {
         for (const Record& r : in)
             if (r.dstaddr % 2 == 1) out.push_back(r);
-    };
+    }};
 
     for (unsigned threads : thread_counts) {
         CAPTURE(threads);
@@ -355,12 +356,14 @@ TEST_CASE("scan_in_parallel hands every selected record once to a worker, proble
         bool bad_worker = false;
         bool on_caller = false;
         const ScanReport report = scan_in_parallel(
-            a.sources, keep_odd, options, [&](unsigned worker, std::span<const Record> records) {
+            a.sources, keep_odd, options,
+            [&](unsigned worker, std::span<const Record> records) {
                 std::lock_guard lock(mutex);
                 if (worker >= workers) bad_worker = true;
                 if (std::this_thread::get_id() == caller) on_caller = true;
                 for (const Record& r : records) got.push_back(tag_of(r));
-            });
+            },
+            [&](unsigned, std::span<const flowfile::Record6>) { bad_worker = true; });
         std::sort(got.begin(), got.end());
         CHECK(got == odd);  // `all` is sorted: files in order, records in order
         CHECK_FALSE(bad_worker);
