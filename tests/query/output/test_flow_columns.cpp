@@ -118,6 +118,7 @@ const std::vector<std::pair<FlowColumn, std::string_view>> every_column = {
     {FlowColumn::event, "event"},
     {FlowColumn::account, "account"},
     {FlowColumn::device, "device"},
+    {FlowColumn::connection, "connection"},
 };
 
 }  // namespace
@@ -190,10 +191,11 @@ TEST_CASE("an unknown field is a usage error naming the option, the word and the
     CHECK(message_for("") == "--fields: unknown field '' " + accepted);
 }
 
-TEST_CASE("only the account and device columns need the clients file") {
+TEST_CASE("only the account, device and connection columns need the clients file") {
     CHECK_FALSE(needs_clients({FlowColumn::start, FlowColumn::src_ip, FlowColumn::event}));
     CHECK(needs_clients({FlowColumn::bytes, FlowColumn::account}));
     CHECK(needs_clients({FlowColumn::device}));
+    CHECK(needs_clients({FlowColumn::connection}));
     CHECK_FALSE(needs_clients({}));
 }
 
@@ -336,4 +338,21 @@ TEST_CASE("with --clients, account and device of the flow's client side, empty w
     CHECK(render(columns, r, with_clients) == std::vector<std::string>{"", "", "203.0.113.1"});
     // Without --clients the columns are empty.
     CHECK(render(columns, example()) == std::vector<std::string>{"", "", "10.0.3.7"});
+}
+
+TEST_CASE("with --clients, the connection type of the flow's client side") {
+    const ClientMap clients = ClientMap::parse(
+        "prefix,account,device,valid_from,valid_until,connection\n"
+        "10.0.3.7,acct-1001,cpe-7a21,,,FTTH\n"
+        "198.51.100.0/24,acct-2001,,,\n",
+        "clients.csv");
+    const RenderContext with_clients{.zone = TimeZoneStyle::utc, .clients = &clients};
+    const std::vector<FlowColumn> columns = {FlowColumn::account, FlowColumn::connection};
+    Record r = example();
+    CHECK(render(columns, r, with_clients) == std::vector<std::string>{"acct-1001", "FTTH"});
+    // A five-column line gives no connection type.
+    r.srcaddr = ip(198, 51, 100, 9);
+    CHECK(render(columns, r, with_clients) == std::vector<std::string>{"acct-2001", ""});
+    CHECK(column_info(FlowColumn::connection).title == "Connection");
+    CHECK(render(columns, example()) == std::vector<std::string>{"", ""});
 }
