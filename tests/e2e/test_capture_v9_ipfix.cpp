@@ -377,14 +377,20 @@ using SelectedFlow =
                unsigned, unsigned, std::uint64_t, std::uint64_t, std::uint32_t, std::uint32_t,
                std::uint32_t, std::uint32_t, unsigned, unsigned>;
 
+// An address before ":port", bracketed when it is IPv6 (RFC 3986 style).
+std::string with_port(const std::string& address, unsigned port) {
+    const bool ipv6 = address.find(':') != std::string::npos;
+    return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
 std::string describe(const SelectedFlow& f) {
     std::ostringstream o;
-    o << std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f) << "ms " << std::get<3>(f)
-      << ":" << std::get<6>(f) << " -> " << std::get<4>(f) << ":" << std::get<7>(f) << " proto "
-      << std::get<5>(f) << " flags " << std::get<8>(f) << " " << std::get<9>(f) << " pkts "
-      << std::get<10>(f) << " bytes if " << std::get<11>(f) << "/" << std::get<12>(f) << " as "
-      << std::get<13>(f) << "/" << std::get<14>(f) << " masks " << std::get<15>(f) << "/"
-      << std::get<16>(f);
+    o << std::get<0>(f) << " " << std::get<1>(f) << " " << std::get<2>(f) << "ms "
+      << with_port(std::get<3>(f), std::get<6>(f)) << " -> "
+      << with_port(std::get<4>(f), std::get<7>(f)) << " proto " << std::get<5>(f) << " flags "
+      << std::get<8>(f) << " " << std::get<9>(f) << " pkts " << std::get<10>(f) << " bytes if "
+      << std::get<11>(f) << "/" << std::get<12>(f) << " as " << std::get<13>(f) << "/"
+      << std::get<14>(f) << " masks " << std::get<15>(f) << "/" << std::get<16>(f);
     return o.str();
 }
 
