@@ -17,9 +17,9 @@ constexpr std::uint8_t ack = 0x10;
 // most twice from the same port.
 constexpr std::uint32_t max_refusal_packets = 3;
 
-}  // namespace
-
-ConnectionEvent classify_connection(const flowfile::Record& r) {
+// Both record types keep what the rules read under the same names.
+template <typename R>
+ConnectionEvent classify(const R& r) {
     if (r.prot != tcp_protocol) return ConnectionEvent::not_tcp;
     const std::uint8_t flags = r.tcp_flags;
     if (flags == 0) return ConnectionEvent::unknown;
@@ -30,6 +30,16 @@ ConnectionEvent classify_connection(const flowfile::Record& r) {
         return ConnectionEvent::unsuccessful;
     if (flags & ack) return ConnectionEvent::successful;
     return ConnectionEvent::unsuccessful;
+}
+
+}  // namespace
+
+ConnectionEvent classify_connection(const flowfile::Record& r) {
+    return classify(r);
+}
+
+ConnectionEvent classify_connection(const flowfile::Record6& r) {
+    return classify(r);
 }
 
 std::string_view event_name(ConnectionEvent e) {

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 
 namespace flowquery {
 
@@ -48,6 +49,7 @@ namespace flowquery {
 enum class ConnectionEvent { successful, unsuccessful, unknown, not_tcp };
 
 ConnectionEvent classify_connection(const flowfile::Record& r);
+ConnectionEvent classify_connection(const flowfile::Record6& r);
 
 // "successful", "unsuccessful", "unknown", "n/a".
 std::string_view event_name(ConnectionEvent e);

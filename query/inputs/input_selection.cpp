@@ -17,18 +17,20 @@ namespace {
 // Every time an option can name (time_spec.hpp): 1970 to the end of 9999.
 constexpr flowfile::TimeWindow whole_history{0, max_time_point + 1};
 
-void add_tree(const std::string& root, const std::optional<flowfile::TimeWindow>& window,
-              InputSelection& out) {
+void add_tree(const std::string& root, const InputSpec& spec, InputSelection& out) {
     flowfile::ArchiveListing listing;
     try {
-        listing = flowfile::list_window(root, window.value_or(whole_history));
+        listing = flowfile::list_window(root, spec.window.value_or(whole_history));
     } catch (const flowfile::Error& e) {
         // A directory the user may not read is an input that could not be
         // read (exit 1), not a bad option value.
         out.problems.push_back(e.what());
         return;
     }
-    for (const auto& f : listing.files) out.sources.push_back(InputSource{f.path});
+    for (const auto& f : listing.files) {
+        if (!(f.name.ipv6_series() ? spec.ipv6_files : spec.ipv4_files)) continue;
+        out.sources.push_back(InputSource{f.path});
+    }
     for (const auto& p : listing.problems) out.problems.push_back(p.path + ": " + p.message);
 }
 
@@ -46,7 +48,7 @@ InputSelection select_inputs(const InputSpec& spec) {
     if (spec.archive_root) {
         if (!is_directory(*spec.archive_root, "-w "))
             throw UsageError("-w " + *spec.archive_root + ": not a directory");
-        add_tree(*spec.archive_root, spec.window, out);
+        add_tree(*spec.archive_root, spec, out);
     }
     for (const auto& path : spec.paths) {
         if (path == "-") {
@@ -59,7 +61,7 @@ InputSelection select_inputs(const InputSpec& spec) {
             // are still read, and the exit status is 1.
             out.problems.push_back(path + ": " + std::strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
-            add_tree(path, spec.window, out);
+            add_tree(path, spec, out);
         } else {
             out.sources.push_back(InputSource{path});
         }

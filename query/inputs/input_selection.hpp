@@ -15,6 +15,11 @@ struct InputSpec {
     std::optional<std::string> archive_root;  // -w DIR
     // --from/--to; also narrows which files of a directory are opened.
     std::optional<flowfile::TimeWindow> window;
+    // Which series a directory's files are taken from: a query whose
+    // address filters are all of one family cannot match a flow of the
+    // other (FlowFilter::accepts_ipv4/accepts_ipv6), so it skips its files.
+    bool ipv4_files = true;
+    bool ipv6_files = true;
 };
 
 // One stream to read: a file, or standard input when `path` is empty.
@@ -33,12 +38,13 @@ struct InputSelection {
 // Expands the inputs into the streams to read, in a deterministic order:
 //   * nothing given: standard input;
 //   * -w DIR: the flow files of the archive whose names say they can hold
-//     flows of the window (flowfile::list_window), oldest first; tmp- files
-//     of the capture in progress included;
+//     flows of the window (flowfile::list_window), oldest first, of both
+//     series (ft- and ip6.) unless ipv4_files or ipv6_files says otherwise;
+//     tmp- files of the capture in progress included;
 //   * a directory argument: the same, below that directory (the whole tree
-//     when there is no window); names that are not flow-tools file names
-//     (ft-, tmp-, cf-) are skipped;
-//   * a file argument: that file, whatever its name;
+//     when there is no window); names that are not flow file names
+//     (ft-, tmp-, cf-, ip6., tmp-ip6.) are skipped;
+//   * a file argument: that file, whatever its name and series;
 //   * "-": standard input.
 // A file reached twice (named twice, or by name and through a directory) is
 // read once, at its first place (drop_repeated_sources).  A path that does

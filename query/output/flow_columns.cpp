@@ -7,6 +7,7 @@
 
 #include "clients/connection_event.hpp"
 #include "flowfile/ipv4_text.hpp"
+#include "flowfile/ipv6_text.hpp"
 #include "output/icmp_type_code.hpp"
 #include "tools/usage_error.hpp"
 
@@ -15,6 +16,7 @@ namespace flowquery {
 namespace {
 
 using flowfile::Record;
+using flowfile::Record6;
 
 constexpr std::array<ColumnInfo, 26> columns{{
     {FlowColumn::start, "start", "Start", 29, false},
@@ -61,6 +63,11 @@ const ColumnInfo& column_info(FlowColumn c) {
     return columns[static_cast<std::size_t>(c)];
 }
 
+bool is_address_column(FlowColumn c) {
+    return c == FlowColumn::src_ip || c == FlowColumn::dst_ip || c == FlowColumn::nexthop ||
+           c == FlowColumn::exporter;
+}
+
 std::string column_names() {
     std::string names;
     for (const auto& c : columns) {
@@ -104,19 +111,21 @@ std::string tcp_flags_text(std::uint8_t flags) {
 FlowRenderer::FlowRenderer(std::vector<FlowColumn> cols, RenderContext context)
     : columns_(std::move(cols)), context_(context), wants_client_(needs_clients(columns_)) {}
 
+void FlowRenderer::append_port(std::uint16_t p, std::uint8_t protocol) {
+    if (context_.names && has_ports(protocol)) {
+        const std::string_view name = context_.names->port_name(p, protocol);
+        if (!name.empty()) {
+            value_ += name;
+            return;
+        }
+    }
+    append_number(value_, p);
+}
+
 void FlowRenderer::append_value(FlowColumn c, const Record& r,
                                 const std::optional<FlowClient>& client) {
     std::string& out = value_;
-    const auto port = [&](std::uint16_t p) {
-        if (context_.names && has_ports(r.prot)) {
-            const std::string_view name = context_.names->port_name(p, r.prot);
-            if (!name.empty()) {
-                out += name;
-                return;
-            }
-        }
-        append_number(out, p);
-    };
+    const auto port = [&](std::uint16_t p) { append_port(p, r.prot); };
     switch (c) {
         case FlowColumn::start:
             out += format_time(flowfile::flow_times(r).start_ms, context_.zone, true);
@@ -178,6 +187,114 @@ void FlowRenderer::append_value(FlowColumn c, const Record& r,
             break;
         case FlowColumn::nexthop:
             out += flowfile::ipv4_text(r.nexthop);
+            break;
+        case FlowColumn::src_as:
+            append_number(out, r.src_as);
+            break;
+        case FlowColumn::dst_as:
+            append_number(out, r.dst_as);
+            break;
+        case FlowColumn::src_mask:
+            append_number(out, r.src_mask);
+            break;
+        case FlowColumn::dst_mask:
+            append_number(out, r.dst_mask);
+            break;
+        case FlowColumn::engine_type:
+            append_number(out, r.engine_type);
+            break;
+        case FlowColumn::engine_id:
+            append_number(out, r.engine_id);
+            break;
+        case FlowColumn::event:
+            out += event_name(classify_connection(r));
+            break;
+        case FlowColumn::account:
+            if (client) out += client->identity.account;
+            break;
+        case FlowColumn::device:
+            if (client) out += client->identity.device;
+            break;
+        case FlowColumn::connection:
+            if (client) out += client->identity.connection;
+            break;
+    }
+}
+
+// The same columns for an IPv6 flow: RFC 5952 addresses, 64-bit counters,
+// the absolute start and end it carries, traffic class in the tos column.
+void FlowRenderer::append_value(FlowColumn c, const Record6& r,
+                                const std::optional<FlowClient>& client) {
+    std::string& out = value_;
+    // ICMPv6 carries type * 256 + code in the destination port as ICMP does.
+    const bool icmp = r.prot == icmpv6_protocol || r.prot == icmp_protocol;
+    switch (c) {
+        case FlowColumn::start:
+            out += format_time(r.start_ms, context_.zone, true);
+            break;
+        case FlowColumn::end:
+            out += format_time(r.end_ms, context_.zone, true);
+            break;
+        case FlowColumn::duration: {
+            // An exporter's end before its start would print as a huge
+            // duration; it is a zero-length flow as far as anyone can tell.
+            const std::int64_t ms = r.end_ms > r.start_ms ? r.end_ms - r.start_ms : 0;
+            char buf[40];
+            std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000),
+                          static_cast<long long>(ms % 1000));
+            out += buf;
+            break;
+        }
+        case FlowColumn::protocol:
+            if (context_.names && !context_.names->protocol_name(r.prot).empty()) {
+                out += context_.names->protocol_name(r.prot);
+            } else {
+                append_number(out, r.prot);
+            }
+            break;
+        case FlowColumn::src_ip:
+            out += flowfile::ipv6_text(r.srcaddr);
+            break;
+        case FlowColumn::src_port:
+            if (!icmp || r.srcport != 0) append_port(r.srcport, r.prot);
+            break;
+        case FlowColumn::dst_ip:
+            out += flowfile::ipv6_text(r.dstaddr);
+            break;
+        case FlowColumn::dst_port:
+            if (icmp)
+                out += icmp_type_code_text(r.dstport);
+            else
+                append_port(r.dstport, r.prot);
+            break;
+        case FlowColumn::packets:
+            append_number(out, r.dpkts);
+            break;
+        case FlowColumn::bytes:
+            append_number(out, r.doctets);
+            break;
+        case FlowColumn::tcp_flags:
+            if (r.prot == 6) out += tcp_flags_text(r.tcp_flags);
+            break;
+        case FlowColumn::tos:
+            append_number(out, r.traffic_class);
+            break;
+        case FlowColumn::exporter:
+            // An IPv4 exporter is kept IPv4-mapped; it is printed as the
+            // IPv4 flows of the same exporter print it.
+            if (flowfile::is_ipv4_mapped(r.exaddr))
+                out += flowfile::ipv4_text(flowfile::mapped_ipv4(r.exaddr));
+            else
+                out += flowfile::ipv6_text(r.exaddr);
+            break;
+        case FlowColumn::input:
+            append_number(out, r.input);
+            break;
+        case FlowColumn::output:
+            append_number(out, r.output);
+            break;
+        case FlowColumn::nexthop:
+            out += flowfile::ipv6_text(r.nexthop);
             break;
         case FlowColumn::src_as:
             append_number(out, r.src_as);

@@ -9,6 +9,7 @@
 #include "clients/client_map.hpp"
 #include "filter/service_names.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "time/time_text.hpp"
 
 namespace flowquery {
@@ -54,6 +55,13 @@ struct ColumnInfo {
 
 const ColumnInfo& column_info(FlowColumn c);
 
+// The table width of an address column (src_ip, dst_ip, nexthop, exporter)
+// in a listing that holds IPv6 flows: the longest RFC 5952 text
+// (ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff), so that the columns after it
+// stay aligned whatever the address.
+inline constexpr int ipv6_address_width = 39;
+bool is_address_column(FlowColumn c);
+
 // "start,src_ip,bytes" -> columns, in the order given.  Throws UsageError
 // naming the unknown word and listing the accepted names.
 std::vector<FlowColumn> parse_columns(std::string_view list, std::string_view option);
@@ -71,16 +79,17 @@ struct RenderContext {
     const ClientMap* clients = nullptr;
 };
 
-// Renders the columns of one flow, handing each value to `emit`.  The
-// client lookup runs once per flow, only when a client column is asked for.
+// Renders the columns of one flow (IPv4 or IPv6), handing each value to
+// `emit`.  The client lookup runs once per flow, only when a client column
+// is asked for.
 class FlowRenderer {
   public:
     FlowRenderer(std::vector<FlowColumn> columns, RenderContext context);
 
     const std::vector<FlowColumn>& columns() const { return columns_; }
 
-    template <typename Emit>
-    void render(const flowfile::Record& r, Emit emit) {
+    template <typename R, typename Emit>
+    void render(const R& r, Emit emit) {
         std::optional<FlowClient> client;
         if (context_.clients && wants_client_) client = find_flow_client(*context_.clients, r);
         for (FlowColumn c : columns_) {
@@ -93,6 +102,9 @@ class FlowRenderer {
   private:
     void append_value(FlowColumn c, const flowfile::Record& r,
                       const std::optional<FlowClient>& client);
+    void append_value(FlowColumn c, const flowfile::Record6& r,
+                      const std::optional<FlowClient>& client);
+    void append_port(std::uint16_t port, std::uint8_t protocol);
 
     std::vector<FlowColumn> columns_;
     RenderContext context_;

@@ -1,10 +1,12 @@
 #include "output/flow_sinks.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "flowfile/error.hpp"
 #include "inputs/read_completeness.hpp"
@@ -17,26 +19,29 @@ namespace {
 
 using flowfile::Header;
 using flowfile::Record;
+using flowfile::Record6;
 
 class TableSink final : public FlowSink {
   public:
     TableSink(OutputBuffer& out, FlowRenderer renderer)
-        : out_(out), renderer_(std::move(renderer)) {}
+        : out_(out), renderer_(std::move(renderer)) {
+        for (FlowColumn c : renderer_.columns()) widths_.push_back(column_info(c).width);
+    }
 
-    void write(const Header&, std::span<const Record> flows) override {
-        write_title();
-        const std::size_t last = renderer_.columns().size() - 1;
-        for (const Record& r : flows) {
-            std::string& line = out_.text();
-            std::size_t i = 0;
-            renderer_.render(r, [&](FlowColumn c, std::string_view value) {
-                add_cell(line, column_info(c), value, i++ == last);
-            });
-            // An empty last cell (no TCP flags) must not leave blanks behind.
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-            line += '\n';
-            out_.maybe_flush();
-        }
+    void write(const Header&, std::span<const Record> flows) override { write_rows(flows); }
+
+    void write6(const Header&, std::span<const Record6> flows) override {
+        // A listing whose first flows are IPv6 needs the wide columns even
+        // when nobody said so beforehand (a file named on the command line).
+        if (!title_written_) expect_ipv6();
+        write_rows(flows);
+    }
+
+    void expect_ipv6() override {
+        if (title_written_) return;
+        const auto& cols = renderer_.columns();
+        for (std::size_t i = 0; i < cols.size(); ++i)
+            if (is_address_column(cols[i])) widths_[i] = std::max(widths_[i], ipv6_address_width);
     }
 
     void note_incomplete(std::size_t failed_inputs) override {
@@ -50,20 +55,39 @@ class TableSink final : public FlowSink {
     }
 
   private:
+    template <typename R>
+    void write_rows(std::span<const R> flows) {
+        write_title();
+        const std::size_t last = renderer_.columns().size() - 1;
+        for (const R& r : flows) {
+            std::string& line = out_.text();
+            std::size_t i = 0;
+            renderer_.render(r, [&](FlowColumn c, std::string_view value) {
+                add_cell(line, column_info(c), widths_[i], value, i == last);
+                ++i;
+            });
+            // An empty last cell (no TCP flags) must not leave blanks behind.
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            line += '\n';
+            out_.maybe_flush();
+        }
+    }
+
     void write_title() {
         if (std::exchange(title_written_, true)) return;
         std::string& line = out_.text();
         const auto& cols = renderer_.columns();
         for (std::size_t i = 0; i < cols.size(); ++i)
-            add_cell(line, column_info(cols[i]), column_info(cols[i]).title, i + 1 == cols.size());
+            add_cell(line, column_info(cols[i]), widths_[i], column_info(cols[i]).title,
+                     i + 1 == cols.size());
         line += '\n';
     }
 
     // Two spaces between columns; the last one is not padded, so lines carry
     // no trailing blanks.
-    static void add_cell(std::string& line, const ColumnInfo& info, std::string_view value,
-                         bool last) {
-        const std::size_t width = static_cast<std::size_t>(info.width);
+    static void add_cell(std::string& line, const ColumnInfo& info, int column_width,
+                         std::string_view value, bool last) {
+        const std::size_t width = static_cast<std::size_t>(column_width);
         const std::size_t pad = value.size() < width ? width - value.size() : 0;
         if (info.numeric) line.append(pad, ' ');
         line += value;
@@ -74,6 +98,7 @@ class TableSink final : public FlowSink {
 
     OutputBuffer& out_;
     FlowRenderer renderer_;
+    std::vector<int> widths_;  // per column: the ColumnInfo width, or wider for IPv6
     bool title_written_ = false;
 };
 
@@ -81,9 +106,19 @@ class CsvSink final : public FlowSink {
   public:
     CsvSink(OutputBuffer& out, FlowRenderer renderer) : out_(out), renderer_(std::move(renderer)) {}
 
-    void write(const Header&, std::span<const Record> flows) override {
+    void write(const Header&, std::span<const Record> flows) override { write_rows(flows); }
+    void write6(const Header&, std::span<const Record6> flows) override { write_rows(flows); }
+
+    void finish() override {
         write_header_row();
-        for (const Record& r : flows) {
+        out_.flush();
+    }
+
+  private:
+    template <typename R>
+    void write_rows(std::span<const R> flows) {
+        write_header_row();
+        for (const R& r : flows) {
             std::string& line = out_.text();
             bool first = true;
             renderer_.render(r, [&](FlowColumn, std::string_view value) {
@@ -96,12 +131,6 @@ class CsvSink final : public FlowSink {
         }
     }
 
-    void finish() override {
-        write_header_row();
-        out_.flush();
-    }
-
-  private:
     void write_header_row() {
         if (std::exchange(header_written_, true)) return;
         std::string& line = out_.text();
@@ -144,11 +173,17 @@ class FlowExportSink final : public FlowSink {
         }
     }
 
+    void write6(const Header&, std::span<const Record6> flows) override {
+        left_out6_ += flows.size();
+    }
+    std::uint64_t ipv6_left_out() const override { return left_out6_; }
+
     void finish() override { out_.flush(); }
 
   private:
     OutputBuffer& out_;
     std::optional<std::uint16_t> version_;
+    std::uint64_t left_out6_ = 0;
 };
 
 // libflowfile reports write failures as flowfile::Error; for a tool they
@@ -201,6 +236,11 @@ class StreamSink final : public FlowSink {
         });
     }
 
+    void write6(const Header&, std::span<const Record6> flows) override {
+        left_out6_ += flows.size();
+    }
+    std::uint64_t ipv6_left_out() const override { return left_out6_; }
+
     void finish() override {
         if (!writer_) return;  // nothing matched: an empty output, as flow-cat
         as_output_error([&] {
@@ -214,6 +254,7 @@ class StreamSink final : public FlowSink {
   private:
     int fd_;
     std::unique_ptr<flowfile::Writer> writer_;
+    std::uint64_t left_out6_ = 0;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <queue>
 #include <type_traits>
 
@@ -11,19 +12,31 @@ namespace flowquery {
 namespace {
 
 using flowfile::Record;
+using flowfile::Record6;
 
 static_assert(std::is_trivially_copyable_v<Record>);
-constexpr std::size_t record_bytes = sizeof(Record);
-constexpr std::size_t mask_bytes = (record_bytes + 7) / 8;
-using RecordBytes = std::array<unsigned char, record_bytes>;
+static_assert(std::is_trivially_copyable_v<Record6>);
+
+std::int64_t start_of(const Record& r) {
+    return flowfile::flow_times(r).start_ms;
+}
+std::int64_t start_of(const Record6& r) {
+    return r.start_ms;
+}
+
+template <typename R>
+constexpr std::size_t mask_bytes = (sizeof(R) + 7) / 8;
+template <typename R>
+using RecordBytes = std::array<unsigned char, sizeof(R)>;
 
 // A record as a bitmap of the bytes that differ from the previous record of
 // the run, then those bytes XORed with it.
-void append_packed(std::vector<unsigned char>& out, const RecordBytes& previous,
-                   const RecordBytes& current) {
+template <typename R>
+void append_packed(std::vector<unsigned char>& out, const RecordBytes<R>& previous,
+                   const RecordBytes<R>& current) {
     const std::size_t mask_at = out.size();
-    out.resize(mask_at + mask_bytes, 0);
-    for (std::size_t i = 0; i < record_bytes; ++i) {
+    out.resize(mask_at + mask_bytes<R>, 0);
+    for (std::size_t i = 0; i < sizeof(R); ++i) {
         const auto x = static_cast<unsigned char>(previous[i] ^ current[i]);
         if (x == 0) continue;
         out[mask_at + i / 8] |= static_cast<unsigned char>(1u << (i % 8));
@@ -32,6 +45,7 @@ void append_packed(std::vector<unsigned char>& out, const RecordBytes& previous,
 }
 
 // Reads one run back, record after record.
+template <typename R>
 class RunCursor {
   public:
     explicit RunCursor(const std::vector<unsigned char>& packed, std::uint64_t count)
@@ -43,57 +57,80 @@ class RunCursor {
         if (left_ == 0) return false;
         --left_;
         const unsigned char* mask = data_;
-        data_ += mask_bytes;
-        for (std::size_t i = 0; i < record_bytes; ++i)
+        data_ += mask_bytes<R>;
+        for (std::size_t i = 0; i < sizeof(R); ++i)
             if ((mask[i / 8] >> (i % 8)) & 1u) bytes_[i] ^= *data_++;
-        std::memcpy(&record_, bytes_.data(), record_bytes);
-        start_ms_ = flowfile::flow_times(record_).start_ms;
+        std::memcpy(&record_, bytes_.data(), sizeof(R));
+        start_ms_ = start_of(record_);
         return true;
     }
 
-    const Record& record() const { return record_; }
+    const R& record() const { return record_; }
     std::int64_t start_ms() const { return start_ms_; }
 
   private:
     const unsigned char* data_;
     std::uint64_t left_;
-    RecordBytes bytes_;
-    Record record_;
+    RecordBytes<R> bytes_;
+    R record_;
     std::int64_t start_ms_ = 0;
+};
+
+// One run's cursor, of the run's series.
+struct AnyCursor {
+    std::optional<RunCursor<Record>> ipv4;
+    std::optional<RunCursor<Record6>> ipv6;
+
+    bool next() { return ipv6 ? ipv6->next() : ipv4->next(); }
+    std::int64_t start_ms() const { return ipv6 ? ipv6->start_ms() : ipv4->start_ms(); }
 };
 
 }  // namespace
 
-void StartOrderedFlows::add_file(std::vector<Record>& flows) {
+template <typename R>
+void StartOrderedFlows::add_run(std::vector<R>& flows) {
     if (flows.empty()) return;
     std::vector<std::pair<std::int64_t, std::uint32_t>> keys;
     keys.reserve(flows.size());
-    for (std::uint32_t i = 0; i < flows.size(); ++i)
-        keys.emplace_back(flowfile::flow_times(flows[i]).start_ms, i);
+    for (std::uint32_t i = 0; i < flows.size(); ++i) keys.emplace_back(start_of(flows[i]), i);
     std::stable_sort(keys.begin(), keys.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
 
     std::vector<unsigned char> packed;
-    packed.reserve(flows.size() * (mask_bytes + record_bytes / 2));
-    RecordBytes previous{};
-    RecordBytes current{};
+    packed.reserve(flows.size() * (mask_bytes<R> + sizeof(R) / 2));
+    RecordBytes<R> previous{};
+    RecordBytes<R> current{};
     for (const auto& k : keys) {
-        std::memcpy(current.data(), &flows[k.second], record_bytes);
-        append_packed(packed, previous, current);
+        std::memcpy(current.data(), &flows[k.second], sizeof(R));
+        append_packed<R>(packed, previous, current);
         previous = current;
     }
     Run run;
     run.packed.assign(packed.begin(), packed.end());  // exactly the size needed
     run.count = flows.size();
+    run.ipv6 = std::is_same_v<R, Record6>;
     runs_.push_back(std::move(run));
     flows_ += flows.size();
 }
 
+void StartOrderedFlows::add_file(std::vector<Record>& flows) {
+    add_run(flows);
+}
+
+void StartOrderedFlows::add_file(std::vector<Record6>& flows) {
+    add_run(flows);
+}
+
 void StartOrderedFlows::drain(std::size_t batch,
-                              const std::function<void(std::span<const Record>)>& write) {
-    std::vector<RunCursor> cursors;
-    cursors.reserve(runs_.size());
-    for (const Run& run : runs_) cursors.emplace_back(run.packed, run.count);
+                              const std::function<void(std::span<const Record>)>& write,
+                              const std::function<void(std::span<const Record6>)>& write6) {
+    std::vector<AnyCursor> cursors(runs_.size());
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+        if (runs_[i].ipv6)
+            cursors[i].ipv6.emplace(runs_[i].packed, runs_[i].count);
+        else
+            cursors[i].ipv4.emplace(runs_[i].packed, runs_[i].count);
+    }
     // Earliest start first; equal starts in file order, as a stable sort of
     // all files one after the other would leave them.
     auto later = [&](std::size_t a, std::size_t b) {
@@ -106,18 +143,30 @@ void StartOrderedFlows::drain(std::size_t batch,
         if (cursors[i].next()) heads.push(i);
 
     std::vector<Record> out;
+    std::vector<Record6> out6;
     out.reserve(batch);
+    out6.reserve(batch);
+    const auto flush = [&] {
+        if (!out.empty()) write(out);
+        if (!out6.empty()) write6(out6);
+        out.clear();
+        out6.clear();
+    };
     while (!heads.empty()) {
         const std::size_t i = heads.top();
         heads.pop();
-        out.push_back(cursors[i].record());
-        if (cursors[i].next()) heads.push(i);
-        if (out.size() == batch) {
-            write(out);
-            out.clear();
+        AnyCursor& c = cursors[i];
+        if (c.ipv6) {
+            if (!out.empty()) flush();
+            out6.push_back(c.ipv6->record());
+        } else {
+            if (!out6.empty()) flush();
+            out.push_back(c.ipv4->record());
         }
+        if (c.next()) heads.push(i);
+        if (out.size() == batch || out6.size() == batch) flush();
     }
-    if (!out.empty()) write(out);
+    flush();
     runs_.clear();
     flows_ = 0;
 }

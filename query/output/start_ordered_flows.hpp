@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 
 namespace flowquery {
 
@@ -18,23 +19,32 @@ namespace flowquery {
 // addresses and times).  A k-way merge of the files then gives the order a
 // stable sort of all flows would: by start, ties in file order and then in
 // stored order.  Peak memory for 4 M flows: tests/bench/README.md.
+//
+// Files of both series merge into one order: an IPv4 flow's start comes
+// from flowfile::flow_times, an IPv6 flow's is its start_ms.
 class StartOrderedFlows {
   public:
     // The selected flows of the next file, in stored order; sorts them.
     void add_file(std::vector<flowfile::Record>& flows);
+    void add_file(std::vector<flowfile::Record6>& flows);
 
     std::uint64_t size() const { return flows_; }
 
-    // Hands every flow to `write` in start order, in batches of up to
-    // `batch` flows; then holds none.
+    // Hands every flow to `write` (IPv4) or `write6` (IPv6) in start order,
+    // in batches of up to `batch` flows of one series (a batch ends where
+    // the next flow is of the other series); then holds none.
     void drain(std::size_t batch,
-               const std::function<void(std::span<const flowfile::Record>)>& write);
+               const std::function<void(std::span<const flowfile::Record>)>& write,
+               const std::function<void(std::span<const flowfile::Record6>)>& write6);
 
   private:
     struct Run {
         std::vector<unsigned char> packed;
         std::uint64_t count = 0;
+        bool ipv6 = false;
     };
+    template <typename R>
+    void add_run(std::vector<R>& flows);
     std::vector<Run> runs_;
     std::uint64_t flows_ = 0;
 };

@@ -2,6 +2,8 @@
 // as flow-export -f2 printed them for the scripts that parse that.
 #include <unistd.h>
 
+#include <cstdint>
+#include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -44,6 +46,9 @@ int run(const ExportOptions& o) {
         sink = make_csv_sink(out, make_flow_renderer(o.listing, q, default_columns));
     }
     const ScanReport report = list_flows(q, *sink, listing_order(o.listing));
+    if (const std::uint64_t n = sink->ipv6_left_out(); n > 0)
+        std::cerr << "flow-export-csv: " << n
+                  << " IPv6 flows left out of the flow-export text (it holds IPv4 only)\n";
     return report_scan_problems("flow-export-csv", q.inputs, report);
 }
 

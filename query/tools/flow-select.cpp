@@ -2,6 +2,8 @@
 // flow-tools stream for the other tools.
 #include <unistd.h>
 
+#include <cstdint>
+#include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -45,6 +47,9 @@ int run(const SelectOptions& o) {
         sink = make_table_sink(out, make_flow_renderer(o.listing, q, default_columns));
     }
     const ScanReport report = list_flows(q, *sink, listing_order(o.listing));
+    if (const std::uint64_t n = sink->ipv6_left_out(); n > 0)
+        std::cerr << "flow-select: " << n
+                  << " IPv6 flows left out of the flow-tools stream (it holds IPv4 only)\n";
     return report_scan_problems("flow-select", q.inputs, report);
 }
 

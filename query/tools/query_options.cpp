@@ -87,6 +87,9 @@ Query build_query(const QueryOptionText& text) {
     input.paths = text.paths;
     if (!text.archive_root.empty()) input.archive_root = text.archive_root;
     if (spec.window) input.window = whole_seconds(*spec.window);
+    q.filter = std::make_unique<FlowFilter>(std::move(spec));
+    input.ipv4_files = q.filter->accepts_ipv4();
+    input.ipv6_files = q.filter->accepts_ipv6();
     q.inputs = select_inputs(input);
     // Waiting for a stream an operator will never type is worse than saying so.
     for (const auto& source : q.inputs.sources) {
@@ -96,7 +99,6 @@ Query build_query(const QueryOptionText& text) {
                 "standard input");
     }
 
-    q.filter = std::make_unique<FlowFilter>(std::move(spec));
     q.scan.threads = text.threads;
     q.scan.progress = draw_progress(OutputTiming::after_scan);
     q.zone = text.utc ? TimeZoneStyle::utc : TimeZoneStyle::local;

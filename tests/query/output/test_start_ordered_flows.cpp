@@ -64,10 +64,15 @@ TEST_CASE("the merge of packed files equals a stable sort of all flows by start"
 
     std::vector<Record> merged;
     std::size_t largest_batch = 0;
-    ordered.drain(100, [&](std::span<const Record> batch) {
-        largest_batch = std::max(largest_batch, batch.size());
-        merged.insert(merged.end(), batch.begin(), batch.end());
-    });
+    bool ipv6_written = false;
+    ordered.drain(
+        100,
+        [&](std::span<const Record> batch) {
+            largest_batch = std::max(largest_batch, batch.size());
+            merged.insert(merged.end(), batch.begin(), batch.end());
+        },
+        [&](std::span<const flowfile::Record6>) { ipv6_written = true; });
+    CHECK_FALSE(ipv6_written);
     CHECK(largest_batch == 100);
     REQUIRE(merged.size() == all.size());
     CHECK(merged == all);
@@ -79,6 +84,60 @@ TEST_CASE("nothing added: nothing written") {
     std::vector<Record> none;
     ordered.add_file(none);
     bool called = false;
-    ordered.drain(10, [&](std::span<const Record>) { called = true; });
+    std::vector<flowfile::Record6> none6;
+    ordered.add_file(none6);
+    ordered.drain(
+        10, [&](std::span<const Record>) { called = true; },
+        [&](std::span<const flowfile::Record6>) { called = true; });
     CHECK_FALSE(called);
+}
+
+TEST_CASE("IPv4 and IPv6 files of one window merge into one start order") {
+    // Flow start of an IPv4 record: export time minus (sysuptime - first).
+    auto v4 = [](std::uint32_t unix_secs, std::uint32_t ago_ms, std::uint16_t tag) {
+        Record r;
+        r.unix_secs = unix_secs;
+        r.sysuptime = 100000;
+        r.first = r.sysuptime - ago_ms;
+        r.last = r.sysuptime;
+        r.dstport = tag;
+        return r;
+    };
+    auto v6 = [](std::int64_t start_ms, std::uint16_t tag) {
+        flowfile::Record6 r;
+        r.start_ms = start_ms;
+        r.end_ms = start_ms + 10;
+        r.srcaddr[0] = 0x20;
+        r.dstport = tag;
+        return r;
+    };
+    const std::int64_t t0 = 1764790200000;  // 2026-12-03 19:30:00 UTC
+    // Stored out of order within each file; ties between the files go to
+    // the file added first (the IPv4 file here).
+    std::vector<Record> ipv4{v4(1764790205, 1000, 2), v4(1764790201, 1000, 0),
+                             v4(1764790210, 0, 5)};
+    std::vector<flowfile::Record6> ipv6{v6(t0 + 7000, 4), v6(t0 + 4000, 3), v6(t0 + 2000, 1),
+                                        v6(t0 + 10000, 6)};
+    StartOrderedFlows ordered;
+    ordered.add_file(ipv4);
+    ordered.add_file(ipv6);
+    CHECK(ordered.size() == 7);
+
+    std::vector<std::pair<char, std::uint16_t>> order;
+    std::size_t batches = 0;
+    ordered.drain(
+        100,
+        [&](std::span<const Record> batch) {
+            ++batches;
+            for (const Record& r : batch) order.emplace_back('4', r.dstport);
+        },
+        [&](std::span<const flowfile::Record6> batch) {
+            ++batches;
+            for (const auto& r : batch) order.emplace_back('6', r.dstport);
+        });
+    const std::vector<std::pair<char, std::uint16_t>> expected{
+        {'4', 0}, {'6', 1}, {'4', 2}, {'6', 3}, {'6', 4}, {'4', 5}, {'6', 6}};
+    CHECK(order == expected);
+    CHECK(batches == 6);  // a batch ends where the series changes
+    CHECK(ordered.size() == 0);
 }
