@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 #include "clients/client_map.hpp"
 #include "filter/service_names.hpp"
@@ -45,8 +46,10 @@ Summary::Summary(SummarySpec spec, const ServiceNames& names, const ClientMap* c
     : spec_(std::move(spec)),
       names_(&names),
       clients_(clients),
-      layout_(spec_.by),
+      layout_(spec_.by, KeyFamily::ipv4),
+      layout6_(spec_.by, KeyFamily::ipv6),
       table_(layout_.words()),
+      table6_(layout6_.words()),
       intervals_(spec_.interval_seconds, spec_.zone) {
     for (SummaryKey key : spec_.by) {
         if (is_port_key(key)) needs_ports_ = true;
@@ -104,19 +107,22 @@ std::uint64_t Summary::exporter_value(const flowfile::Ipv6Address& address) {
 template <typename R>
 void Summary::add_record(const R& r) {
     if (needs_ports_ && !protocol_has_ports(r.prot)) return;
+    constexpr bool ipv6 = std::is_same_v<R, flowfile::Record6>;
+    const SummaryKeyLayout& layout = ipv6 ? layout6_ : layout_;
+    SummaryTable& table = ipv6 ? table6_ : table_;
     // A flow counts under up to four keys: `ip` and `port` each double the
     // keys built so far when the two sides differ.
     std::array<PackedSummaryKey, 4> keys{};
     std::size_t count = 1;
     auto set_all = [&](std::size_t column, std::uint64_t value) {
-        for (std::size_t i = 0; i < count; ++i) layout_.set(keys[i], column, value);
+        for (std::size_t i = 0; i < count; ++i) layout.set(keys[i], column, value);
     };
     auto set_both = [&](std::size_t column, std::uint64_t a, std::uint64_t b) {
         if (a == b) return set_all(column, a);
         for (std::size_t i = 0; i < count; ++i) {
             keys[count + i] = keys[i];
-            layout_.set(keys[i], column, a);
-            layout_.set(keys[count + i], column, b);
+            layout.set(keys[i], column, a);
+            layout.set(keys[count + i], column, b);
         }
         count *= 2;
     };
@@ -169,7 +175,7 @@ void Summary::add_record(const R& r) {
     const SummaryCounters counters{1, r.dpkts, r.doctets};
     // Without keys the total is the whole report.
     if (!spec_.by.empty())
-        for (std::size_t i = 0; i < count; ++i) table_.add(keys[i], counters);
+        for (std::size_t i = 0; i < count; ++i) table.add(keys[i], counters);
     total_.add(counters);
 }
 
@@ -177,17 +183,24 @@ void Summary::merge(Summary&& other) {
     if (other.spec_.by != spec_.by || other.spec_.interval_seconds != spec_.interval_seconds ||
         other.spec_.zone != spec_.zone)
         throw std::invalid_argument("Summary::merge: the summaries have different keys");
+    for (std::size_t value = 0; value < direct_.size(); ++value)
+        direct_[value].add(other.direct_[value]);
+    merge_table(other, layout_, other.table_, table_);
+    merge_table(other, layout6_, other.table6_, table6_);
+    total_.add(other.total_);
+}
+
+void Summary::merge_table(Summary& other, const SummaryKeyLayout& layout, const SummaryTable& from,
+                          SummaryTable& to) {
     // Numbered values (names, IPv6 addresses) are the other summary's
     // numbers: each is renumbered into this one's.
     std::vector<std::size_t> renumbered_columns;
     for (std::size_t c = 0; c < spec_.by.size(); ++c)
         if (is_numbered_key(spec_.by[c])) renumbered_columns.push_back(c);
-    for (std::size_t value = 0; value < direct_.size(); ++value)
-        direct_[value].add(other.direct_[value]);
-    other.table_.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
+    from.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
         PackedSummaryKey renumbered = key;
         for (std::size_t c : renumbered_columns) {
-            const std::uint64_t value = layout_.get(key, c);
+            const std::uint64_t value = layout.get(key, c);
             std::uint64_t mine = value;
             switch (spec_.by[c]) {
                 case SummaryKey::account:
@@ -197,16 +210,15 @@ void Summary::merge(Summary&& other) {
                     if (value != 0) mine = connections_.intern(other.connections_.name(value));
                     break;
                 default:
-                    if (is_ipv6_address_key(value))
+                    if (&layout == &layout6_ && is_ipv6_address_key(value))
                         mine = address_value(other.ipv6_.address(value & ~ipv6_address_key_bit));
                     break;
             }
-            layout_.clear(renumbered, c);
-            layout_.set(renumbered, c, mine);
+            layout.clear(renumbered, c);
+            layout.set(renumbered, c, mine);
         }
-        table_.add(renumbered, counters);
+        to.add(renumbered, counters);
     });
-    total_.add(other.total_);
 }
 
 }  // namespace flowquery

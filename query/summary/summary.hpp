@@ -104,17 +104,25 @@ class Summary {
     void add_record(const R& r);
     template <typename R>
     void add_direct(std::span<const R> records);
-    // Calls fn(key, counters) for every row, from table_ and direct_.
+    // Calls fn(layout, key, counters) for every row of table_, table6_ and
+    // direct_; a row of both families comes once from each table.
     template <typename Fn>
     void for_each_row(Fn&& fn) const {
-        table_.for_each(fn);
+        table_.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
+            fn(layout_, key, counters);
+        });
+        table6_.for_each([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
+            fn(layout6_, key, counters);
+        });
         for (std::size_t value = 0; value < direct_.size(); ++value) {
             if (direct_[value].flows == 0) continue;
             PackedSummaryKey key{};
             layout_.set(key, 0, value);
-            fn(static_cast<const PackedSummaryKey&>(key), direct_[value]);
+            fn(layout_, static_cast<const PackedSummaryKey&>(key), direct_[value]);
         }
     }
+    void merge_table(Summary& other, const SummaryKeyLayout& layout, const SummaryTable& from,
+                     SummaryTable& to);
     // Address key values (summary_key.hpp): an IPv4 address as itself, an
     // IPv6 one numbered; an IPv4-mapped exporter is the IPv4 exporter.
     static std::uint64_t address_value(std::uint32_t address) { return address; }
@@ -128,8 +136,13 @@ class Summary {
     SummarySpec spec_;
     const ServiceNames* names_;
     const ClientMap* clients_;
+    // The rows of IPv4 records and of IPv6 records apart, each in its
+    // family's layout: an IPv4-only report packs its keys as tightly as
+    // before there was IPv6.  report() adds up a row found in both.
     SummaryKeyLayout layout_;
+    SummaryKeyLayout layout6_;
     SummaryTable table_;
+    SummaryTable table6_;
     // A report on one key of at most 16 bits (a protocol or a port) counts in
     // a plain array indexed by the value instead of table_: no hashing in the
     // hottest loop of the top-N port report.  Empty otherwise.

@@ -8,7 +8,7 @@
 
 namespace flowquery {
 
-unsigned SummaryKeyLayout::bits_of(SummaryKey key) {
+unsigned SummaryKeyLayout::bits_of(SummaryKey key, KeyFamily family) {
     switch (key) {
         case SummaryKey::protocol:
             return 8;
@@ -22,7 +22,7 @@ unsigned SummaryKeyLayout::bits_of(SummaryKey key) {
         case SummaryKey::dst_ip:
         case SummaryKey::ip:
         case SummaryKey::exporter:
-            return 33;
+            return family == KeyFamily::ipv6 ? 33 : 32;
         case SummaryKey::account:
         case SummaryKey::connection:
             return 32;
@@ -32,18 +32,20 @@ unsigned SummaryKeyLayout::bits_of(SummaryKey key) {
     return 64;
 }
 
-SummaryKeyLayout::SummaryKeyLayout(const std::vector<SummaryKey>& by) : fields_(by.size()) {
+SummaryKeyLayout::SummaryKeyLayout(const std::vector<SummaryKey>& by, KeyFamily family)
+    : fields_(by.size()) {
     // First-fit decreasing: with each key at most once the widest case,
     // 64 + 4 * 33 + 2 * 32 + 25 + 3 * 16 + 8 bits, fits six words (the four
     // addresses take a word each, as no two 33-bit values share one).
     std::vector<std::size_t> order(by.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return bits_of(by[a]) > bits_of(by[b]); });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return bits_of(by[a], family) > bits_of(by[b], family);
+    });
     std::array<unsigned, max_summary_key_words> used{};
     words_ = 1;
     for (std::size_t column : order) {
-        const unsigned bits = bits_of(by[column]);
+        const unsigned bits = bits_of(by[column], family);
         std::size_t word = 0;
         while (word < max_summary_key_words && used[word] + bits > 64) ++word;
         if (word == max_summary_key_words)

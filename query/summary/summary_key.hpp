@@ -17,6 +17,11 @@ class ServicePortRule;
 // allocation.  Unused words stay zero; a report hashes only the words its
 // keys use (one or two for the common ones).
 inline constexpr std::size_t max_summary_key_words = 6;
+
+// Which series a layout is for: IPv4 records keep 32-bit address columns
+// (so src-ip,dst-ip still packs in one word), IPv6 records need 33 bits
+// (see address_key_value).  A value means the same in both.
+enum class KeyFamily { ipv4, ipv6 };
 using PackedSummaryKey = std::array<std::uint64_t, max_summary_key_words>;
 
 // Where each column of a --by list lives in a PackedSummaryKey.  Column
@@ -25,7 +30,7 @@ using PackedSummaryKey = std::array<std::uint64_t, max_summary_key_words>;
 // every combination of distinct keys fits.
 class SummaryKeyLayout {
   public:
-    explicit SummaryKeyLayout(const std::vector<SummaryKey>& by);
+    SummaryKeyLayout(const std::vector<SummaryKey>& by, KeyFamily family);
 
     std::size_t words() const { return words_; }
 
@@ -43,10 +48,10 @@ class SummaryKeyLayout {
     }
 
     // Width in bits of a key's values: 8 for a protocol, 25 for a service
-    // (protocol << 17 | port + 1, or 0 for no port), 16 for ports, 33 for
-    // addresses (see address_key_value), 32 for account and connection
-    // numbers, 64 for interval starts.
-    static unsigned bits_of(SummaryKey key);
+    // (protocol << 17 | port + 1, or 0 for no port), 16 for ports, 32 for
+    // IPv4 and 33 for IPv6 records' addresses (see ipv6_address_key_bit),
+    // 32 for account and connection numbers, 64 for interval starts.
+    static unsigned bits_of(SummaryKey key, KeyFamily family);
 
   private:
     struct Field {
@@ -69,7 +74,8 @@ inline std::int64_t interval_key_start(std::uint64_t value) {
 
 // An address key holds an IPv4 address as itself, so that the IPv4 path
 // stays one integer copy, and an IPv6 address as bit 32 plus its number in
-// the Summary's own table of IPv6 addresses (Summary interns them).
+// the Summary's own table of IPv6 addresses (Summary interns them); only the
+// IPv6 layout has room for that bit.
 inline constexpr std::uint64_t ipv6_address_key_bit = std::uint64_t{1} << 32;
 inline bool is_ipv6_address_key(std::uint64_t value) {
     return (value & ipv6_address_key_bit) != 0;

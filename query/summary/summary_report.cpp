@@ -103,14 +103,31 @@ SummaryReport Summary::report(TimeZoneStyle zone) const {
         SummaryCounters counters;
     };
     std::vector<Row> rows;
-    for_each_row([&](const PackedSummaryKey& key, const SummaryCounters& counters) {
+    bool both_families = false;
+    for_each_row([&](const SummaryKeyLayout& layout, const PackedSummaryKey& key,
+                     const SummaryCounters& counters) {
+        both_families = both_families || &layout == &layout6_;
         Row row{std::vector<std::uint64_t>(columns), std::vector<std::uint64_t>(columns), counters};
         for (std::size_t c = 0; c < columns; ++c) {
-            row.values[c] = layout_.get(key, c);
+            row.values[c] = layout.get(key, c);
             row.order[c] = order_of(spec_.by[c], row.values[c]);
         }
         rows.push_back(std::move(row));
     });
+    // A row of IPv4 and IPv6 flows (a port, an exporter) was counted in
+    // both tables: one row of their sums.
+    if (both_families) {
+        std::sort(rows.begin(), rows.end(),
+                  [](const Row& a, const Row& b) { return a.values < b.values; });
+        std::vector<Row> merged;
+        for (Row& row : rows) {
+            if (!merged.empty() && merged.back().values == row.values)
+                merged.back().counters.add(row.counters);
+            else
+                merged.push_back(std::move(row));
+        }
+        rows = std::move(merged);
+    }
 
     const SummaryMetric metric = spec_.sort;
     std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {

@@ -31,9 +31,11 @@ struct StatOptions {
 
 void add_options(CLI::App& app, StatOptions& o) {
     add_query_options(app, o.query);
-    app.add_option("--by", o.by,
-                   "Group by a comma list of: protocol, service, src-port, dst-port, port "
-                   "(either side), src-ip, dst-ip, ip (either side), exporter, account, interval")
+    app.add_option(
+           "--by", o.by,
+           "Group by a comma list of: protocol, service, src-port, dst-port, port "
+           "(either side), src-ip, dst-ip, ip (either side), exporter, account, connection, "
+           "interval; IPv4 and IPv6 flows count together")
         ->type_name("KEYS")
         ->group("Report");
     app.add_option("--interval", o.interval,
@@ -64,20 +66,21 @@ int run(const StatOptions& o) {
     const ClientMap* clients = q.clients ? &*q.clients : nullptr;
     if (std::find(spec.by.begin(), spec.by.end(), SummaryKey::account) != spec.by.end() && !clients)
         throw UsageError("--by account needs --clients FILE");
+    if (std::find(spec.by.begin(), spec.by.end(), SummaryKey::connection) != spec.by.end() &&
+        !clients)
+        throw UsageError("--by connection needs --clients FILE");
 
     std::vector<Summary> partial;
     const unsigned workers = scan_worker_count(q.inputs.sources, q.scan);
     for (unsigned w = 0; w < workers; ++w) partial.emplace_back(spec, q.names, clients);
-    const ScanReport report =
-        scan_in_parallel(q.inputs.sources, q.selector(), q.scan,
-                         [&](unsigned worker, std::span<const flowfile::Record> flows) {
-                             partial[worker].add(flows);
-                         },
-                         [](unsigned, std::span<const flowfile::Record6>) {});
-    // Summary counts IPv4 flows only so far: say how many it left out.
-    if (report.flows_selected6 > 0)
-        std::cerr << "flow-stat: " << report.flows_selected6
-                  << " IPv6 flows not counted (IPv4 only so far)\n";
+    const ScanReport report = scan_in_parallel(
+        q.inputs.sources, q.selector(), q.scan,
+        [&](unsigned worker, std::span<const flowfile::Record> flows) {
+            partial[worker].add(flows);
+        },
+        [&](unsigned worker, std::span<const flowfile::Record6> flows) {
+            partial[worker].add(flows);
+        });
     for (unsigned w = 1; w < workers; ++w) partial[0].merge(std::move(partial[w]));
 
     const SummaryFormat format = o.format == "csv"    ? SummaryFormat::csv
