@@ -10,17 +10,21 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "flowfile/archive.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "flowfile/writer.hpp"
 #include "inputs/flow_scan.hpp"
+#include "inputs/input_selection.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace flowquery;
@@ -374,5 +378,148 @@ TEST_CASE("scan_in_parallel hands every selected record once to a worker, proble
         REQUIRE(report.problems.size() == 2);
         CHECK_THAT(report.problems[0], Catch::StartsWith(missing_a.string()));
         CHECK_THAT(report.problems[1], Catch::StartsWith(missing_b.string()));
+    }
+}
+
+namespace {
+
+// A finished file of either series, named and nested as flow-capture
+// leaves it, created at `created`: IPv4 flows tagged as above, IPv6 flows
+// with the tag in their ports.
+std::filesystem::path write_series_file(const std::filesystem::path& root, std::int64_t created,
+                                        bool ipv6, std::uint32_t file, std::uint32_t count) {
+    const std::uint16_t version = ipv6 ? flowfile::ipv6_export_version : 5;
+    const auto name = flowfile::file_name_at(created, version, std::nullopt, false);
+    const auto path = root / flowfile::nest_path(name, 3);
+    std::filesystem::create_directories(path.parent_path());
+    auto w = flowfile::Writer::create(
+        path,
+        flowfile::Header::for_capture(version, static_cast<std::uint32_t>(created), host_of(file),
+                                      true),
+        quick(1));
+    if (ipv6) {
+        std::vector<flowfile::Record6> flows(count);
+        for (std::uint32_t n = 0; n < count; ++n) {
+            flows[n].srcport = static_cast<std::uint16_t>(file);
+            flows[n].dstport = static_cast<std::uint16_t>(n);
+            flows[n].prot = 17;
+            flows[n].start_ms = created * 1000;
+            flows[n].end_ms = created * 1000;
+        }
+        w->write(std::span<const flowfile::Record6>(flows));
+    } else {
+        w->write(flows_of(file, count));
+    }
+    w->finish({});
+    return path;
+}
+
+InputSpec directory(const std::filesystem::path& dir) {
+    InputSpec spec;
+    spec.paths = {dir.string()};
+    return spec;
+}
+
+}  // namespace
+
+TEST_CASE("a directory of both series is scanned in order, each file by its own reader") {
+    TempDir dir;
+    const std::int64_t t = 1796328000;  // 2026-12-03T20:00:00Z
+    // Quarter by quarter, a v5 and an ip6. file each; the last quarter has
+    // an IPv6 file only, the second an empty one.
+    struct Written {
+        bool ipv6;
+        std::uint32_t file, count;
+    };
+    std::map<std::string, Written> written;
+    const auto add = [&](std::int64_t created, bool ipv6, std::uint32_t file, std::uint32_t n) {
+        written[write_series_file(dir.path(), created, ipv6, file, n).string()] = {ipv6, file, n};
+    };
+    add(t, false, 0, 5);
+    add(t, true, 1, 3);
+    add(t + 900, false, 2, 4);
+    add(t + 900, true, 3, 0);
+    add(t + 1800, true, 4, 2 * flowfile::Reader::batch_records + 1);
+
+    const InputSelection both = select_inputs(directory(dir.path()));
+    REQUIRE(both.sources.size() == 5);
+    CHECK(both.problems.empty());
+
+    for (unsigned threads : thread_counts) {
+        CAPTURE(threads);
+        std::vector<std::pair<bool, Tag>> got;  // (IPv6?, file and place)
+        bool mixed_batch = false;
+        const RecordSelector keep_even{
+            .ipv4 =
+                [](std::span<const Record> in, std::vector<Record>& out) {
+                    for (const Record& r : in)
+                        if (r.dstaddr % 2 == 0) out.push_back(r);
+                },
+            .ipv6 =
+                [](std::span<const flowfile::Record6> in, std::vector<flowfile::Record6>& out) {
+                    for (const auto& r : in)
+                        if (r.dstport % 2 == 0) out.push_back(r);
+                }};
+        const ScanReport report =
+            scan_in_order(both.sources, keep_even, {.threads = threads}, [&](const SourceBatch& b) {
+                if (!b.records.empty() && !b.records6.empty()) mixed_batch = true;
+                for (const Record& r : b.records) got.push_back({false, tag_of(r)});
+                for (const auto& r : b.records6) got.push_back({true, {r.srcport, r.dstport}});
+            });
+        // Files in creation order (list_window's), each whole.
+        std::vector<std::pair<bool, Tag>> expected;
+        for (const auto& s : both.sources) {
+            const Written& w = written.at(s.path);
+            for (std::uint32_t n = 0; n < w.count; n += 2)
+                expected.push_back({w.ipv6, {w.file, n}});
+        }
+        CHECK_FALSE(mixed_batch);
+        CHECK(got == expected);
+        CHECK(report.complete());
+        CHECK(report.flows_read == 5 + 3 + 4 + 0 + 2 * flowfile::Reader::batch_records + 1);
+        CHECK(report.flows_read6 == 3 + 2 * flowfile::Reader::batch_records + 1);
+        CHECK(report.flows_selected == expected.size());
+        CHECK(report.flows_selected6 ==
+              static_cast<std::uint64_t>(std::count_if(expected.begin(), expected.end(),
+                                                       [](const auto& e) { return e.first; })));
+    }
+
+    SECTION("scan_in_parallel hands IPv6 batches to the second consumer") {
+        std::mutex mutex;
+        std::uint64_t ipv4 = 0, ipv6 = 0;
+        const ScanReport report = scan_in_parallel(
+            both.sources, {}, {.threads = 2},
+            [&](unsigned, std::span<const Record> r) {
+                std::lock_guard lock(mutex);
+                ipv4 += r.size();
+            },
+            [&](unsigned, std::span<const flowfile::Record6> r) {
+                std::lock_guard lock(mutex);
+                ipv6 += r.size();
+            });
+        CHECK(ipv4 == 9);
+        CHECK(ipv6 == 3 + 2 * flowfile::Reader::batch_records + 1);
+        CHECK(report.flows_selected6 == ipv6);
+        CHECK(report.flows_selected == ipv4 + ipv6);
+    }
+    SECTION("a family the query cannot match: its files are not listed") {
+        InputSpec spec = directory(dir.path());
+        spec.ipv6_files = false;
+        const InputSelection v4 = select_inputs(spec);
+        REQUIRE(v4.sources.size() == 2);
+        for (const auto& s : v4.sources) CHECK(s.path.find("/ft-") != std::string::npos);
+        spec = directory(dir.path());
+        spec.ipv4_files = false;
+        const InputSelection v6 = select_inputs(spec);
+        REQUIRE(v6.sources.size() == 3);
+        for (const auto& s : v6.sources) CHECK(s.path.find("/ip6.") != std::string::npos);
+    }
+    SECTION("a file named by path is read whatever the family setting") {
+        InputSpec spec;
+        spec.paths = {both.sources[1].path, both.sources[0].path};
+        spec.ipv4_files = false;
+        spec.ipv6_files = false;
+        const InputSelection named = select_inputs(spec);
+        CHECK(named.sources.size() == 2);
     }
 }
