@@ -457,7 +457,7 @@ TEST_CASE("a write error on the IPv6 file holds its flows until they can be writ
     CHECK(header.flow_count == 2010u);
 }
 
-TEST_CASE("a failed finish of the IPv6 file is retried; the v5 file is done meanwhile",
+TEST_CASE("a failed finish of the IPv6 file is retried while the v5 file is done",
           "[capture][archiver][ipv6][disk]") {
     ArchiverSettings s = every_5_minutes();
     s.compression_level = 0;

@@ -80,7 +80,7 @@ TEST_CASE("an IPv6 /56 changes owner, and a /64 inside it goes to someone else")
     CHECK(map.has_account("acct-D"));
 }
 
-TEST_CASE("the families are apart; a mapped address is the IPv4 address") {
+TEST_CASE("the families are apart and a mapped address is the IPv4 address") {
     const ClientMap map = ClientMap::parse(evening, "c.csv");
     CHECK(who(map, address(10, 0, 3, 7), 0) == "acct-4/cpe-4/FTTH");
     CHECK(who(map, flowfile::ipv4_mapped(address(10, 0, 3, 7)), 0) == "acct-4/cpe-4/FTTH");

@@ -180,7 +180,7 @@ TEST_CASE("an IPv4 exporter filter selects the IPv6 flows that exporter sent") {
     CHECK_FALSE(by_v6.matches(flow4(ip(10, 0, 3, 7), ip(10, 0, 3, 8))));
 }
 
-TEST_CASE("IPv6 ports match only TCP, UDP and SCTP; ICMPv6 carries type and code") {
+TEST_CASE("IPv6 ports match only TCP, UDP and SCTP, and ICMPv6 carries type and code") {
     const Record6 https = flow6("2001:db8::1", 40000, "2001:db8::2", 443, 6);
     const Record6 quic = flow6("2001:db8::1", 40001, "2001:db8::2", 443, 17);
     const Record6 sctp = flow6("2001:db8::1", 443, "2001:db8::2", 9, 132);

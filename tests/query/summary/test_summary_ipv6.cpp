@@ -111,7 +111,7 @@ std::string mixed_csv(std::string_view by, const ClientMap* clients = nullptr,
 
 }  // namespace
 
-TEST_CASE("address keys print IPv6 as RFC 5952 text; ties put IPv4 first, then by address") {
+TEST_CASE("address keys print IPv6 as RFC 5952 text and ties put IPv4 first, then by address") {
     // Ties on octets (100 B): 192.0.2.1 (IPv4) before 2001:db8:ff::53.
     CHECK(mixed_csv("dst-ip") ==
           "dst_ip,flows,packets,octets\n"
