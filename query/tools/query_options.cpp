@@ -58,8 +58,9 @@ void add_query_options(CLI::App& app, QueryOptionText& text) {
         ->group("Inputs");
     add_filter_options(app, text.filters);
     app.add_option("--clients", text.clients_file,
-                   "Client records: CSV of prefix,account,device,valid_from,valid_until; adds "
-                   "the account and device of each flow's client")
+                   "Client records: CSV of prefix,account,device,valid_from,valid_until[,"
+                   "connection] (IPv4 or IPv6 prefixes); adds the account and device of each "
+                   "flow's client")
         ->type_name("FILE")
         ->group("Client records");
     app.add_option("--account", text.accounts,
