@@ -114,7 +114,7 @@ class ReceivingThread {
         set(counters_.templates_refused, t.refused_templates + t.malformed_templates);
         set(counters_.no_template_sets, t.no_template_sets);
         set(counters_.malformed_sets, t.malformed_sets);
-        set(counters_.ipv6_flows_not_stored, t.fit.ipv6_not_stored);
+        set(counters_.ipv6_flows, t.fit.ipv6_flows);
         set(counters_.unplaceable_time_flows, t.fit.unplaceable_time);
         set(counters_.oversized_flows, t.fit.oversized);
         set(counters_.no_address_flows, t.fit.no_address);
@@ -144,15 +144,16 @@ class ReceivingThread {
         }
         const Datagram datagram{.bytes = d.bytes,
                                 .source_ip = d.source_ipv4,
+                                .source_ipv6 = d.source_ipv6,
                                 .source_port = d.source_port,
                                 .local_ip = d.local_ipv4,
                                 .local_port = rx_.port(),
                                 .receive_time = now,
                                 .truncated = d.truncated};
-        const DecodeResult r = decoder_.decode(datagram, batch_->records);
+        const DecodeResult r = decoder_.decode(datagram, batch_->records, batch_->records6);
         batch_->counters.add(r.counters);
-        if (r.accepted() && r.records > 0) {
-            counters_.flows.fetch_add(r.records, std::memory_order_relaxed);
+        if (r.accepted() && r.records + r.records6 > 0) {
+            counters_.flows.fetch_add(r.records + r.records6, std::memory_order_relaxed);
             counters_.last_flow_time.store(now, std::memory_order_relaxed);
         }
         if (!r.accepted()) counters_.corrupt_packets.fetch_add(1, std::memory_order_relaxed);
@@ -163,7 +164,9 @@ class ReceivingThread {
         }
         counters_.exporters.store(decoder_.exporters().size(), std::memory_order_relaxed);
         publish_template_stats();
-        if (batch_->records.size() + max_records_per_pdu > queue_.records_per_batch()) hand_over();
+        if (batch_->records.size() + batch_->records6.size() + max_records_per_pdu >
+            queue_.records_per_batch())
+            hand_over();
     }
 
     // The kernel drops datagrams when the socket buffer overflows; say so at
@@ -230,7 +233,7 @@ CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64
             .templates_refused = c.templates_refused.load(),
             .no_template_sets = c.no_template_sets.load(),
             .malformed_sets = c.malformed_sets.load(),
-            .ipv6_flows_not_stored = c.ipv6_flows_not_stored.load(),
+            .ipv6_flows = c.ipv6_flows.load(),
             .unplaceable_time_flows = c.unplaceable_time_flows.load(),
             .oversized_flows = c.oversized_flows.load(),
             .no_address_flows = c.no_address_flows.load(),

@@ -29,7 +29,7 @@ struct CaptureCounters {
     std::atomic<std::uint64_t> templates_refused{0};
     std::atomic<std::uint64_t> no_template_sets{0};
     std::atomic<std::uint64_t> malformed_sets{0};
-    std::atomic<std::uint64_t> ipv6_flows_not_stored{0};
+    std::atomic<std::uint64_t> ipv6_flows{0};  // stored in the IPv6 series (also in flows)
     std::atomic<std::uint64_t> unplaceable_time_flows{0};
     std::atomic<std::uint64_t> oversized_flows{0};
     std::atomic<std::uint64_t> no_address_flows{0};

@@ -42,6 +42,7 @@ struct ExportedFlow {
     bool has_icmp_type_code = false;
     std::uint8_t prot = 0, tos = 0, tcp_flags = 0;
     std::uint8_t src_mask = 0, dst_mask = 0;
+    std::uint32_t flow_label = 0;  // IPv6 (IPFIX 31), as sent
     std::uint32_t src_as = 0, dst_as = 0;
     std::uint8_t engine_type = 0, engine_id = 0;
     bool has_engine_type = false, has_engine_id = false;

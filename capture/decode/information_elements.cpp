@@ -126,6 +126,7 @@ enum class Slot : std::uint8_t {
     src6,
     dst6,
     nexthop6,
+    flow_label,
     src_mask,
     dst_mask,
     input,
@@ -193,6 +194,8 @@ Slot slot_of(const TemplateField& field, std::size_t length) {
             return exactly(16, Slot::dst6);
         case ie::next_hop_ipv6:
             return exactly(16, Slot::nexthop6);
+        case ie::flow_label_ipv6:
+            return up_to(4, Slot::flow_label);
         case ie::source_ipv4_prefix:
         case ie::source_ipv6_prefix:
             return exactly(1, Slot::src_mask);
@@ -306,6 +309,9 @@ Slot slot_of(const TemplateField& field, std::size_t length) {
             return;
         case Slot::nexthop6:
             std::memcpy(flow.nexthop6.data(), value, 16);
+            return;
+        case Slot::flow_label:
+            flow.flow_label = static_cast<std::uint32_t>(u());
             return;
         case Slot::src_mask:
             flow.src_mask = value[0];

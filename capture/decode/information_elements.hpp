@@ -42,6 +42,7 @@ inline constexpr std::uint16_t source_ipv6 = 27;
 inline constexpr std::uint16_t destination_ipv6 = 28;
 inline constexpr std::uint16_t source_ipv6_prefix = 29;
 inline constexpr std::uint16_t destination_ipv6_prefix = 30;
+inline constexpr std::uint16_t flow_label_ipv6 = 31;
 inline constexpr std::uint16_t icmp_type_code_ipv4 = 32;
 inline constexpr std::uint16_t sampling_interval = 34;  // v9 options
 inline constexpr std::uint16_t engine_type = 38;
@@ -97,7 +98,7 @@ bool read_option_element(const TemplateField& field, const std::uint8_t* value, 
 // the receive path is most of the cost of a v9/IPFIX flow.  Plans are made
 // per data set (a few per datagram), so templates carry no decoder state.
 struct FlowRecordPlan {
-    static constexpr std::size_t slot_count = 39;
+    static constexpr std::size_t slot_count = 40;
     struct Field {
         std::uint16_t offset = 0;
         std::uint8_t length = 0;  // 0: the template has no such field

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "exporters/exporter_address.hpp"
 #include "flowfile/ipv4_text.hpp"
 #include "pdu_bytes.hpp"
 #include "pdu_family.hpp"
@@ -17,6 +18,10 @@ namespace {
 // reaches validation cut to 2048 bytes and its size message says so.  No
 // v1-v8 PDU is that long, so the cut never loses a valid datagram.
 constexpr std::size_t flow_tools_receive_buffer = 2048;
+
+std::string source_text(const Datagram& d) {
+    return exporter_text(d.source_ip, d.source_ipv6);
+}
 
 }  // namespace
 
@@ -42,8 +47,8 @@ DecodeResult Decoder::reject(RejectReason reason) {
 DecodeResult Decoder::refuse_new_exporter(const Datagram& d, std::uint16_t version) {
     if (!exporter_limit_logged_ && log_) {
         log_("exporter limit of " + std::to_string(exporters_.max_exporters()) +
-             " reached: ignoring datagrams from new exporters, first src_ip=" +
-             flowfile::ipv4_text(d.source_ip) + " dst_ip=" + flowfile::ipv4_text(d.local_ip) +
+             " reached: ignoring datagrams from new exporters, first src_ip=" + source_text(d) +
+             " dst_ip=" + flowfile::ipv4_text(d.local_ip) +
              " d_version=" + std::to_string(version));
         exporter_limit_logged_ = true;
     }
@@ -51,10 +56,11 @@ DecodeResult Decoder::refuse_new_exporter(const Datagram& d, std::uint16_t versi
 }
 
 void Decoder::log_verify_failure(const Datagram& d) {
-    if (log_) log_("ftpdu_verify(): src_ip=" + flowfile::ipv4_text(d.source_ip) + " failed.");
+    if (log_) log_("ftpdu_verify(): src_ip=" + source_text(d) + " failed.");
 }
 
-DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& out) {
+DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& out,
+                             std::vector<flowfile::Record6>& out6) {
     ++stats_.datagrams;
     const std::span<const std::uint8_t> pdu =
         d.bytes.first(std::min(d.bytes.size(), flow_tools_receive_buffer));
@@ -70,7 +76,7 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
     // v9 and IPFIX datagrams are not cut to flow-tools' buffer: flow-tools
     // never read them, and templates make them longer than any v5 PDU.
     if (const TemplateFamily* templated = find_template_family(version))
-        return decode_templated(d, *templated, out);
+        return decode_templated(d, *templated, out, out6);
     const PduFamily* family = find_pdu_family(version);
     if (family == nullptr) {
         if (log_) log_("ftpdu version not set.");
@@ -82,8 +88,7 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
         return reject(RejectReason::malformed);
     }
     if (settings_.remote_ip != 0 && d.source_ip != settings_.remote_ip) {
-        if (log_)
-            log_("Unexpected PDU: src_ip=" + flowfile::ipv4_text(d.source_ip) + " not configured");
+        if (log_) log_("Unexpected PDU: src_ip=" + source_text(d) + " not configured");
         return reject(RejectReason::unexpected_source);
     }
     // Without -V the first PDU that gets this far fixes the files' version.
@@ -99,7 +104,12 @@ DecodeResult Decoder::decode(const Datagram& d, std::vector<flowfile::Record>& o
     }
 
     const PduSummary summary = family->summarize(pdu);
-    const ExporterKey key{d.source_ip, d.local_ip, summary.version, d.local_port};
+    // v1-v8 exporters are keyed by address alone, as in flow-tools.
+    const ExporterKey key{.source_ip = d.source_ip,
+                          .local_ip = d.local_ip,
+                          .version = summary.version,
+                          .local_port = d.local_port,
+                          .source_ipv6 = d.source_ipv6};
     const ExporterTable::Lookup found = exporters_.find_or_add(key, d.receive_time);
     if (found.id == no_exporter) return refuse_new_exporter(d, summary.version);
 
@@ -136,7 +146,7 @@ void Decoder::account_sequence(Exporter& e, std::uint32_t engine_index, std::uin
         case SequenceVerdict::untracked:
             if (!e.engine_limit_logged && log_) {
                 log_("sequence check limited to " + std::to_string(e.sequence.max_engines()) +
-                     " engines: src_ip=" + flowfile::ipv4_text(e.key.source_ip) +
+                     " engines: src_ip=" + source_text(e.key) +
                      " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
                      " d_version=" + std::to_string(e.key.version) +
                      (e.key.version == 9 || e.key.version == 10
@@ -152,7 +162,7 @@ void Decoder::account_sequence(Exporter& e, std::uint32_t engine_index, std::uin
             break;
     }
     if (log_)
-        log_("ftpdu_seq_check(): src_ip=" + flowfile::ipv4_text(e.key.source_ip) + " dst_ip=" +
+        log_("ftpdu_seq_check(): src_ip=" + source_text(e.key) + " dst_ip=" +
              flowfile::ipv4_text(e.key.local_ip) + " d_version=" + std::to_string(e.key.version) +
              " expecting=" + std::to_string(check.expected) +
              " received=" + std::to_string(check.received) + " lost=" + std::to_string(check.lost));
@@ -175,7 +185,7 @@ void Decoder::log_malformed_template_pdu(const Datagram& d, std::uint16_t versio
         return;
     }
     std::string line = std::string(version == 9 ? "NetFlow v9" : "IPFIX") + " datagram from " +
-                       flowfile::ipv4_text(d.source_ip) + " rejected: " + why;
+                       source_text(d) + " rejected: " + why;
     if (malformed_unlogged_ != 0)
         line += " (" + std::to_string(malformed_unlogged_) +
                 " more malformed v9/IPFIX datagrams since the last such line)";
@@ -185,7 +195,8 @@ void Decoder::log_malformed_template_pdu(const Datagram& d, std::uint16_t versio
 }
 
 DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& family,
-                                       std::vector<flowfile::Record>& out) {
+                                       std::vector<flowfile::Record>& out,
+                                       std::vector<flowfile::Record6>& out6) {
     const std::span<const std::uint8_t> pdu = d.bytes;
     std::string why;
     if (d.truncated) {
@@ -199,15 +210,19 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
         return reject(RejectReason::malformed);
     }
     if (settings_.remote_ip != 0 && d.source_ip != settings_.remote_ip) {
-        if (log_)
-            log_("Unexpected PDU: src_ip=" + flowfile::ipv4_text(d.source_ip) + " not configured");
+        if (log_) log_("Unexpected PDU: src_ip=" + source_text(d) + " not configured");
         return reject(RejectReason::unexpected_source);
     }
     // flow-tools' own default file version; v9 and IPFIX have none of
     // their own to store.
     const std::uint16_t stored = stored_version_ != 0 ? stored_version_ : 5;
     const TemplatePduHeader header = family.header(pdu);
-    const ExporterKey key{d.source_ip, d.local_ip, header.version, d.local_port, d.source_port};
+    const ExporterKey key{.source_ip = d.source_ip,
+                          .local_ip = d.local_ip,
+                          .version = header.version,
+                          .local_port = d.local_port,
+                          .source_port = d.source_port,
+                          .source_ipv6 = d.source_ipv6};
     const ExporterTable::Lookup found = exporters_.find_or_add(key, d.receive_time);
     if (found.id == no_exporter) return refuse_new_exporter(d, header.version);
     stored_version_ = stored;
@@ -218,14 +233,20 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
         templates_.expire(d.receive_time);
         templates_swept_ = d.receive_time;
     }
-    const TemplateScope scope{d.source_ip, d.source_port, header.version, header.domain};
+    const TemplateScope scope{.exporter_ip = d.source_ip,
+                              .exporter_port = d.source_port,
+                              .version = header.version,
+                              .domain = header.domain,
+                              .exporter_ipv6 = d.source_ipv6};
     const std::size_t first = out.size();
+    const std::size_t first6 = out6.size();
     const TemplateDecodeCounts c =
-        family.decode(pdu, templates_, scope, d.receive_time, d.source_ip, stored, out);
+        family.decode(pdu, templates_, scope, d.receive_time, stored, out, out6);
 
     DecodeResult result;
     result.exporter = found.id;
     result.records = out.size() - first;
+    result.records6 = out6.size() - first6;
     // RFC 3954 numbers export packets, RFC 7011 data records; an IPFIX
     // message with a set we could not read leaves the next number unknown.
     if (family.sequence_counts_packets())
@@ -240,7 +261,7 @@ DecodeResult Decoder::decode_templated(const Datagram& d, const TemplateFamily& 
     ++exporter.counters.pkts;
     exporter.counters.flows += c.flow_records;
     exporter.counters.no_template_sets += c.no_template_sets;
-    exporter.counters.ipv6_not_stored += c.fit.ipv6_not_stored;
+    exporter.counters.ipv6_flows += c.fit.ipv6_flows;
     ++stats_.accepted;
     stats_.flows += c.flow_records;
     TemplateStats& t = stats_.template_pdus;
@@ -264,13 +285,11 @@ void Decoder::log_template_counts(Exporter& e, std::uint32_t domain,
     // put together when a line is due.
     const bool any = c.refused_templates != 0 || c.malformed_templates != 0 ||
                      c.malformed_sets != 0 || c.no_template_sets != 0 ||
-                     c.fit.ipv6_not_stored != 0 || c.fit.unplaceable_time != 0 ||
-                     c.fit.oversized != 0 ||
+                     c.fit.unplaceable_time != 0 || c.fit.oversized != 0 ||
                      (c.sampling_interval != 0 && c.sampling_interval != e.sampling_logged);
     if (!log_ || !any) return;
     const std::string who = std::string(e.key.version == 9 ? "NetFlow v9" : "IPFIX") +
-                            " exporter " + flowfile::ipv4_text(e.key.source_ip) + " domain " +
-                            std::to_string(domain);
+                            " exporter " + source_text(e.key) + " domain " + std::to_string(domain);
     if ((c.refused_templates != 0 || c.malformed_templates != 0) &&
         e.note_once(ExporterNote::template_refused))
         log_(who + ": " + c.template_problem + " (counted; logged once per exporter)");
@@ -279,8 +298,6 @@ void Decoder::log_template_counts(Exporter& e, std::uint32_t domain,
     if (c.no_template_sets != 0 && e.note_once(ExporterNote::no_template))
         log_(who + ": data for template " + std::to_string(c.missing_template) +
              " before its template: dropped and counted until the template arrives");
-    if (c.fit.ipv6_not_stored != 0 && e.note_once(ExporterNote::ipv6))
-        log_(who + ": IPv6 flows are decoded but not stored yet; counted as ipv6_not_stored");
     if (c.fit.unplaceable_time != 0 && e.note_once(ExporterNote::unplaceable_time))
         log_(who +
              ": flow times that a flow-tools record cannot hold (over 49 days from the "

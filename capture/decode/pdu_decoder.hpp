@@ -18,6 +18,7 @@
 #include "exporters/exporter_table.hpp"
 #include "exporters/template_store.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "receive/flow_batch.hpp"
 #include "template_family.hpp"
 
@@ -27,8 +28,11 @@ namespace capture {
 struct Datagram {
     std::span<const std::uint8_t> bytes;  // the UDP payload
     std::uint32_t source_ip = 0;          // host order; becomes each record's exaddr
-    std::uint16_t source_port = 0;        // v9/IPFIX templates belong to the UDP session
-    std::uint32_t local_ip = 0;           // host order; destination (IP_PKTINFO)
+    // An IPv6 source's address (exporter_address.hpp), its IPv6 records'
+    // exaddr; all zero for an IPv4 source.  Its v5 records have exaddr 0.
+    flowfile::Ipv6Address source_ipv6{};
+    std::uint16_t source_port = 0;  // v9/IPFIX templates belong to the UDP session
+    std::uint32_t local_ip = 0;     // host order; destination (IP_PKTINFO)
     std::uint16_t local_port = 0;
     std::int64_t receive_time = 0;  // Unix seconds ("time=" of New exporter)
     // Longer than the receive buffer: the end is missing.  No v1-v8 PDU is
@@ -62,7 +66,8 @@ static_assert(static_cast<std::size_t>(RejectReason::exporter_limit) + 1 == reje
 // What became of one datagram.
 struct DecodeResult {
     RejectReason reason = RejectReason::none;
-    std::size_t records = 0;  // appended to the caller's buffer
+    std::size_t records = 0;   // appended to the caller's buffer
+    std::size_t records6 = 0;  // IPv6 records, appended to the caller's other buffer
     // Entry the datagram was accounted to (for filter drops); no_exporter
     // when rejected.
     ExporterId exporter = no_exporter;
@@ -107,9 +112,11 @@ class Decoder {
     Decoder(DecoderSettings settings, LogSink log);
 
     // Validates, accounts and decodes one datagram; on acceptance appends its
-    // records, shaped as the stored version keeps them, to `out`.  Keep
-    // max_records_per_pdu of spare capacity in `out` to avoid reallocation.
-    DecodeResult decode(const Datagram& datagram, std::vector<flowfile::Record>& out);
+    // records, shaped as the stored version keeps them, to `out`, and its
+    // IPv6 flows (v9 and IPFIX) to `out6`.  Keep max_records_per_pdu of
+    // spare capacity in `out` to avoid reallocation.
+    DecodeResult decode(const Datagram& datagram, std::vector<flowfile::Record>& out,
+                        std::vector<flowfile::Record6>& out6);
 
     // Export version of the files: -V, else the first valid PDU's version;
     // 0 until then.
@@ -129,7 +136,8 @@ class Decoder {
                           std::uint32_t count, FileCounters& counters);
     // NetFlow v9 and IPFIX, after the version field named one of them.
     DecodeResult decode_templated(const Datagram& d, const TemplateFamily& family,
-                                  std::vector<flowfile::Record>& out);
+                                  std::vector<flowfile::Record>& out,
+                                  std::vector<flowfile::Record6>& out6);
     void log_template_counts(Exporter& e, std::uint32_t domain, const TemplateDecodeCounts& c);
     void log_malformed_template_pdu(const Datagram& d, std::uint16_t version,
                                     const std::string& why);

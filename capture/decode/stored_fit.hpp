@@ -6,13 +6,14 @@
 // sums are exact; an ifIndex over 65535 is stored as 65535 and a 4-byte AS
 // number as AS_TRANS (23456, RFC 6793), each counted; times of any clock
 // become First/Last/sysUpTime/unix_secs that give flow-tools' reader the same
-// absolute milliseconds; an IPv6 flow is counted, not stored, until the IPv6
-// series exists.
+// absolute milliseconds.  IPv6 flows go to the IPv6 series instead
+// (stored_fit6.hpp).
 
 #include <cstdint>
 #include <vector>
 
 #include "exported_flow.hpp"
+#include "flowfile/ipv6_text.hpp"
 #include "flowfile/record.hpp"
 
 namespace capture {
@@ -22,18 +23,20 @@ struct ExportContext {
     std::uint32_t unix_secs = 0;  // export time (header)
     bool has_sysuptime = false;   // v9: the header gives the exporter's uptime
     std::uint32_t sysuptime = 0;
-    std::uint32_t exporter = 0;  // exaddr, host order
-    std::uint32_t domain = 0;    // v9 source ID, IPFIX observation domain
+    std::uint32_t exporter = 0;  // exaddr, host order; 0 for an IPv6 exporter
+    // The exporter's address in IPv6 records: IPv4-mapped for an IPv4
+    // exporter.
+    flowfile::Ipv6Address exporter_address{};
+    std::uint32_t domain = 0;  // v9 source ID, IPFIX observation domain
     // v9 only: Cisco puts engine type and ID in the source ID's low two
     // bytes; an IPFIX domain is just a number (nfdump reads both this way).
     bool engine_from_domain = false;
     std::uint16_t stored_version = 5;
 };
 
-// Flows counted by what happened to them: the first four are not stored,
+// Flows counted by what happened to them: the first three are not stored,
 // the others are, as the comments say.
 struct FitCounters {
-    std::uint64_t ipv6_not_stored = 0;
     // Start or end too far from the export time for a 32-bit sysUpTime (49
     // days), or relative to an uptime whose origin the exporter never sent.
     std::uint64_t unplaceable_time = 0;
@@ -43,6 +46,7 @@ struct FitCounters {
     // a datagram's record budget: a hostile exporter must not turn one
     // datagram into millions of records.
     std::uint64_t oversized = 0;
+    std::uint64_t ipv6_flows = 0;     // stored as IPv6 records (stored_fit6.hpp)
     std::uint64_t untimed = 0;        // no time field at all: stored at the export time
     std::uint64_t split_flows = 0;    // stored as several records (64-bit counters)
     std::uint64_t extra_records = 0;  // the records the splits added
@@ -58,8 +62,20 @@ inline constexpr std::uint64_t max_split_records = 1024;
 // flows stays far below it even with elephants among them.
 inline constexpr std::size_t max_records_per_datagram = 4096;
 
-// Appends the record(s) `flow` becomes, at most `budget`; returns how many
-// (0 when not stored).
+// What the records of both series take from a flow alike.
+struct FlowEngine {
+    std::uint8_t type = 0;
+    std::uint8_t id = 0;
+};
+// The record's own engine fields, each on its own, else (v9) the source
+// ID's low two bytes.
+FlowEngine engine_of(const ExportedFlow& flow, const ExportContext& context);
+// The destination port, or an ICMP flow's type and code where flow-tools
+// keeps them.
+std::uint16_t stored_dstport(const ExportedFlow& flow);
+
+// Appends the record(s) an IPv4 flow becomes, at most `budget`; returns how
+// many (0 when not stored).  An IPv6 flow is fit_to_stored6's.
 std::size_t fit_to_stored(const ExportedFlow& flow, const ExportContext& context,
                           std::vector<flowfile::Record>& out, FitCounters& counters,
                           std::size_t budget = max_split_records);

@@ -19,6 +19,7 @@
 
 #include "exporters/template_store.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "information_elements.hpp"
 #include "stored_fit.hpp"
 
@@ -71,11 +72,13 @@ class TemplateFamily {
 
     // Reads every set: templates into `templates` under `scope` (whose domain
     // is the header's), data records through their template into stored
-    // records appended to `out`.  `exporter` (host order) becomes exaddr.
+    // records appended to `out`, IPv6 flows to `out6`, together at most
+    // max_records_per_datagram.  The scope's exporter becomes exaddr.
     virtual TemplateDecodeCounts decode(std::span<const std::uint8_t> pdu, TemplateStore& templates,
                                         const TemplateScope& scope, std::int64_t now,
-                                        std::uint32_t exporter, std::uint16_t stored_version,
-                                        std::vector<flowfile::Record>& out) const = 0;
+                                        std::uint16_t stored_version,
+                                        std::vector<flowfile::Record>& out,
+                                        std::vector<flowfile::Record6>& out6) const = 0;
 
     // How the sequence number counts (RFC 3954 §5.1: export packets; RFC 7011
     // §3.1: data records).

@@ -3,7 +3,9 @@
 #include <optional>
 #include <string>
 
+#include "exporters/exporter_address.hpp"
 #include "pdu_bytes.hpp"
+#include "stored_fit6.hpp"
 
 namespace capture::pdu {
 
@@ -148,9 +150,12 @@ struct SetReader {
         }
     }
 
+    // `first_record`, `first_record6`: where this datagram's records start,
+    // for the budget both series share.
     void data(std::uint16_t id, const std::uint8_t* p, const std::uint8_t* end,
               const ExportContext& context, std::vector<flowfile::Record>& out,
-              std::size_t first_record) {
+              std::size_t first_record, std::vector<flowfile::Record6>& out6,
+              std::size_t first_record6) {
         const Template* t = store.find(scope, id, now);
         if (t == nullptr) {
             ++counts.no_template_sets;
@@ -182,10 +187,13 @@ struct SetReader {
                     p += used;
                 }
                 ++counts.flow_records;
-                const std::size_t stored = out.size() - first_record;
-                fit_to_stored(
-                    flow, context, out, counts.fit,
-                    stored < max_records_per_datagram ? max_records_per_datagram - stored : 0);
+                const std::size_t stored = out.size() - first_record + out6.size() - first_record6;
+                const std::size_t budget =
+                    stored < max_records_per_datagram ? max_records_per_datagram - stored : 0;
+                if (flow.ip_version == 6)
+                    fit_to_stored6(flow, context, out6, counts.fit, budget);
+                else
+                    fit_to_stored(flow, context, out, counts.fit, budget);
             }
         }
     }
@@ -232,22 +240,24 @@ bool TemplateSetFamily::verify_sets(std::span<const std::uint8_t> pdu, std::size
 
 TemplateDecodeCounts TemplateSetFamily::decode(std::span<const std::uint8_t> pdu,
                                                TemplateStore& templates, const TemplateScope& scope,
-                                               std::int64_t now, std::uint32_t exporter,
-                                               std::uint16_t stored_version,
-                                               std::vector<flowfile::Record>& out) const {
+                                               std::int64_t now, std::uint16_t stored_version,
+                                               std::vector<flowfile::Record>& out,
+                                               std::vector<flowfile::Record6>& out6) const {
     TemplateDecodeCounts counts;
     const TemplatePduHeader h = header(pdu);
     ExportContext context;
     context.unix_secs = h.unix_secs;
     context.has_sysuptime = h.has_sysuptime;
     context.sysuptime = h.sysuptime;
-    context.exporter = exporter;
+    context.exporter = scope.exporter_ip;
+    context.exporter_address = exporter_address(scope.exporter_ip, scope.exporter_ipv6);
     context.domain = h.domain;
     context.engine_from_domain = !dialect_.ipfix;
     context.stored_version = stored_version;
 
     SetReader reader{dialect_, templates, scope, now, counts};
     const std::size_t first = out.size();
+    const std::size_t first6 = out6.size();
     const std::uint8_t* base = pdu.data();
     const std::size_t end = sets_end(pdu, dialect_);
     std::size_t at = dialect_.header_size;
@@ -261,7 +271,7 @@ TemplateDecodeCounts TemplateSetFamily::decode(std::span<const std::uint8_t> pdu
         else if (id == dialect_.options_set)
             reader.templates(body, body_end, true);
         else
-            reader.data(id, body, body_end, context, out, first);
+            reader.data(id, body, body_end, context, out, first, out6, first6);
         at += length;
     }
     return counts;

@@ -29,8 +29,8 @@ class TemplateSetFamily : public TemplateFamily {
     std::uint16_t version() const override { return dialect_.version; }
     TemplateDecodeCounts decode(std::span<const std::uint8_t> pdu, TemplateStore& templates,
                                 const TemplateScope& scope, std::int64_t now,
-                                std::uint32_t exporter, std::uint16_t stored_version,
-                                std::vector<flowfile::Record>& out) const override;
+                                std::uint16_t stored_version, std::vector<flowfile::Record>& out,
+                                std::vector<flowfile::Record6>& out6) const override;
 
   protected:
     // The set framing after the header, up to `end` (IPFIX: the message

@@ -1,15 +1,17 @@
 #include "exporter_table.hpp"
 
+#include "exporter_address.hpp"
 #include "flowfile/ipv4_text.hpp"
 
 namespace capture {
 
 std::size_t ExporterKeyHash::operator()(const ExporterKey& k) const noexcept {
     // Spoofed floods choose source addresses freely; a multiply-xorshift mix
-    // of all 96 key bits keeps them spread over the buckets.
+    // of all key bits keeps them spread over the buckets.
     std::uint64_t h = (std::uint64_t{k.source_ip} << 32) | k.local_ip;
     h ^= (std::uint64_t{k.source_port} << 32 | std::uint64_t{k.version} << 16 | k.local_port) *
          0x9E3779B97F4A7C15ull;
+    h ^= ipv6_hash_bits(k.source_ipv6) * 0xD6E8FEB86659FD93ull;
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDull;
     h ^= h >> 33;
@@ -48,9 +50,12 @@ void ExporterTable::log_stat_lines(std::int64_t now, std::int64_t startup,
         log(stat_line(*it, now, startup));
 }
 
+std::string source_text(const ExporterKey& key) {
+    return exporter_text(key.source_ip, key.source_ipv6);
+}
+
 std::string new_exporter_line(const Exporter& e) {
-    return "New exporter: time=" + std::to_string(e.first_seen) +
-           " src_ip=" + flowfile::ipv4_text(e.key.source_ip) +
+    return "New exporter: time=" + std::to_string(e.first_seen) + " src_ip=" + source_text(e.key) +
            " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
            " d_version=" + std::to_string(e.key.version) +
            (e.key.version == 9 || e.key.version == 10
@@ -61,8 +66,7 @@ std::string new_exporter_line(const Exporter& e) {
 std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup) {
     const ExporterCounters& c = e.counters;
     return "STAT: now=" + std::to_string(now) + " startup=" + std::to_string(startup) +
-           " src_ip=" + flowfile::ipv4_text(e.key.source_ip) +
-           " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
+           " src_ip=" + source_text(e.key) + " dst_ip=" + flowfile::ipv4_text(e.key.local_ip) +
            " d_ver=" + std::to_string(e.key.version) + " pkts=" + std::to_string(c.pkts) +
            " flows=" + std::to_string(c.flows) + " lost=" + std::to_string(c.lost) +
            " reset=" + std::to_string(c.reset) + " filter_drops=" + std::to_string(c.filter_drops) +
@@ -70,7 +74,7 @@ std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup)
            // lines; only template-based exporters have these.
            (e.key.version == 9 || e.key.version == 10
                 ? " no_template_sets=" + std::to_string(c.no_template_sets) +
-                      " ipv6_not_stored=" + std::to_string(c.ipv6_not_stored) +
+                      " ipv6_flows=" + std::to_string(c.ipv6_flows) +
                       " src_port=" + std::to_string(e.key.source_port)
                 : std::string());
 }

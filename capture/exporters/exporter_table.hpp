@@ -1,7 +1,8 @@
 #pragma once
 
 // The exporters flow-capture has heard from (netflow-pdus.md §6.1): one entry
-// per (UDP source, local address, PDU version, local port), created by the
+// per (UDP source, local address, PDU version, local port), an IPv6 source
+// by its full address (exporter_address.hpp), created by the
 // first valid PDU and kept for the life of the process, with its sequence
 // state and the cumulative counters the STAT lines print (flow-capture.md §9).
 // The number of entries is capped so that a flood of spoofed sources cannot
@@ -15,12 +16,13 @@
 #include <unordered_map>
 
 #include "daemon/log_sink.hpp"
+#include "flowfile/ipv6_text.hpp"
 #include "sequence_tracker.hpp"
 
 namespace capture {
 
 struct ExporterKey {
-    std::uint32_t source_ip = 0;  // host order
+    std::uint32_t source_ip = 0;  // host order; 0 for an IPv6 exporter
     std::uint32_t local_ip = 0;   // host order
     std::uint16_t version = 0;    // PDU version
     std::uint16_t local_port = 0;
@@ -29,6 +31,8 @@ struct ExporterKey {
     // processes on one router are two exporters.  0 for v1-v8, which
     // flow-tools keys by address.
     std::uint16_t source_port = 0;
+    // An IPv6 exporter's address; all zero for an IPv4 one.
+    flowfile::Ipv6Address source_ipv6{};
 
     friend bool operator==(const ExporterKey&, const ExporterKey&) = default;
 };
@@ -46,14 +50,13 @@ struct ExporterCounters {
     std::uint64_t filter_drops = 0;  // records a -F filter denied
     // NetFlow v9 and IPFIX only (their STAT lines print them).
     std::uint64_t no_template_sets = 0;  // data sets dropped: template unknown
-    std::uint64_t ipv6_not_stored = 0;   // IPv6 flows decoded, not stored yet
+    std::uint64_t ipv6_flows = 0;        // IPv6 flows stored in the IPv6 series
 };
 
 // What a v9/IPFIX exporter has been told about in the log, once each.
 enum class ExporterNote : std::uint8_t {
     template_refused = 1,
     no_template = 2,
-    ipv6 = 4,
     malformed_set = 8,
     unplaceable_time = 16,
     oversized = 32,
@@ -128,13 +131,16 @@ class ExporterTable {
     ExporterId last_ = no_exporter;
 };
 
+// The exporter's source address for log lines (src_ip=).
+std::string source_text(const ExporterKey& key);
+
 // "New exporter: time=T src_ip=S dst_ip=D d_version=V", and for v9/IPFIX
 // " src_port=P"
 std::string new_exporter_line(const Exporter& e);
 
 // "STAT: now=T startup=T0 src_ip=S dst_ip=D d_ver=V pkts=.. flows=.. lost=..
 // reset=.. filter_drops=..", and for v9/IPFIX exporters
-// " no_template_sets=.. ipv6_not_stored=.. src_port=.."
+// " no_template_sets=.. ipv6_flows=.. src_port=.."
 std::string stat_line(const Exporter& e, std::int64_t now, std::int64_t startup);
 
 }  // namespace capture

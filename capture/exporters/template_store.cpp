@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "exporter_address.hpp"
+
 namespace capture {
 
 std::size_t Template::min_record_length() const {
@@ -26,6 +28,7 @@ std::size_t TemplateStore::ScopeHash::operator()(const TemplateScope& s) const n
     // Spoofed sources choose address, port and domain freely: mix all bits.
     std::uint64_t h = (std::uint64_t{s.exporter_ip} << 32) | s.domain;
     h ^= (std::uint64_t{s.exporter_port} << 16 | s.version) * 0x9E3779B97F4A7C15ull;
+    h ^= ipv6_hash_bits(s.exporter_ipv6) * 0xD6E8FEB86659FD93ull;
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDull;
     h ^= h >> 33;
@@ -38,9 +41,10 @@ bool TemplateStore::expired(const Entry& e, std::int64_t now) const {
     return limits_.lifetime_seconds > 0 && now - e.announced > limits_.lifetime_seconds;
 }
 
-std::uint64_t TemplateStore::session_of(const TemplateScope& s) {
-    return (std::uint64_t{s.exporter_ip} << 32) | (std::uint64_t{s.exporter_port} << 16) |
-           s.version;
+TemplateScope TemplateStore::session_of(const TemplateScope& s) {
+    TemplateScope session = s;
+    session.domain = 0;
+    return session;
 }
 
 void TemplateStore::drop_scope(

@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flowfile/ipv6_text.hpp"
+
 namespace capture {
 
 // One field of a template: which information element, how many bytes.
@@ -46,10 +48,13 @@ struct Template {
 
 // Whose template: the exporter's transport session and its domain.
 struct TemplateScope {
-    std::uint32_t exporter_ip = 0;    // host order
+    std::uint32_t exporter_ip = 0;    // host order; 0 for an IPv6 exporter
     std::uint16_t exporter_port = 0;  // UDP source port
     std::uint16_t version = 0;        // 9 or 10: the ID spaces are apart
     std::uint32_t domain = 0;         // v9 source ID, IPFIX observation domain
+    // An IPv6 exporter's address; all zero for an IPv4 one
+    // (exporter_address.hpp).
+    flowfile::Ipv6Address exporter_ipv6{};
 
     friend bool operator==(const TemplateScope&, const TemplateScope&) = default;
 };
@@ -126,7 +131,8 @@ class TemplateStore {
     using Templates = std::unordered_map<std::uint16_t, Entry>;
 
     bool expired(const Entry& e, std::int64_t now) const;
-    static std::uint64_t session_of(const TemplateScope& s);
+    // The exporter session a scope belongs to: the scope without its domain.
+    static TemplateScope session_of(const TemplateScope& s);
     void drop_scope(std::unordered_map<TemplateScope, Templates, ScopeHash>::iterator scope);
     // Removes one template and its bytes; the scope stays, even if empty.
     Templates::iterator forget(Templates& scope, Templates::iterator entry);
@@ -137,7 +143,7 @@ class TemplateStore {
     TemplateLimits limits_;
     std::unordered_map<TemplateScope, Templates, ScopeHash> scopes_;
     // Scopes per exporter session (address, port, version).
-    std::unordered_map<std::uint64_t, std::size_t> domains_;
+    std::unordered_map<TemplateScope, std::size_t, ScopeHash> domains_;
     std::size_t templates_ = 0;
     std::size_t bytes_ = 0;
 };

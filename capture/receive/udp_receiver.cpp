@@ -135,6 +135,8 @@ std::size_t UdpReceiver::receive(std::chrono::milliseconds timeout,
                 std::uint32_t v;
                 std::memcpy(&v, a6->sin6_addr.s6_addr + 12, 4);
                 d.source_ipv4 = ntohl(v);
+            } else {
+                std::memcpy(d.source_ipv6.data(), a6->sin6_addr.s6_addr, 16);
             }
         }
         for (cmsghdr* c = CMSG_FIRSTHDR(const_cast<msghdr*>(&h)); c;

@@ -12,11 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "flowfile/ipv6_text.hpp"
+
 namespace capture {
 
 struct ReceivedDatagram {
     std::span<const std::uint8_t> bytes;
     std::uint32_t source_ipv4 = 0;  // host order; 0 for an IPv6 source
+    // An IPv6 source's address; all zero for an IPv4 source, also one that
+    // reached an IPv6 socket as an IPv4-mapped address.
+    flowfile::Ipv6Address source_ipv6{};
     std::uint16_t source_port = 0;  // host order
     std::uint32_t local_ipv4 = 0;   // destination address of the datagram (IP_PKTINFO)
     bool truncated = false;         // larger than the receive buffer

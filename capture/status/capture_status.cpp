@@ -132,12 +132,12 @@ CheckResult judge_capture_status(const CaptureStatus& s, bool process_alive, std
     const std::string perfdata =
         "last_flow_age=" + std::to_string(flow_age) + "s;" +
         std::to_string(limits.warning_seconds) + ";" + std::to_string(limits.critical_seconds) +
-        ";0 flows=" + std::to_string(s.flows) + "c datagrams=" + std::to_string(s.datagrams) +
+        ";0 flows=" + std::to_string(s.flows) + "c ipv6_flows=" + std::to_string(s.ipv6_flows) +
+        "c datagrams=" + std::to_string(s.datagrams) +
         "c dropped_flows=" + std::to_string(s.queue_dropped_flows) +
         "c kernel_drops=" + std::to_string(s.kernel_drops) +
         "c corrupt_packets=" + std::to_string(s.corrupt_packets) + "c not_stored_flows=" +
-        std::to_string(s.ipv6_flows_not_stored + s.unplaceable_time_flows + s.oversized_flows +
-                       s.no_address_flows) +
+        std::to_string(s.unplaceable_time_flows + s.oversized_flows + s.no_address_flows) +
         "c no_template_sets=" + std::to_string(s.no_template_sets) +
         "c write_errors=" + std::to_string(s.write_errors) + "c";
     return {state, "FLOWKEEP " + std::string(state_name(state)) + " - " + printable(text) + " | " +

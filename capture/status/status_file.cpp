@@ -55,7 +55,7 @@ constexpr auto fields = std::to_array<Field>({
     {"templates_refused", &CaptureStatus::templates_refused, Need::shown},
     {"no_template_sets", &CaptureStatus::no_template_sets, Need::judged},
     {"malformed_sets", &CaptureStatus::malformed_sets, Need::shown},
-    {"ipv6_flows_not_stored", &CaptureStatus::ipv6_flows_not_stored, Need::judged},
+    {"ipv6_flows", &CaptureStatus::ipv6_flows, Need::judged},
     {"unplaceable_time_flows", &CaptureStatus::unplaceable_time_flows, Need::judged},
     {"oversized_flows", &CaptureStatus::oversized_flows, Need::judged},
     {"no_address_flows", &CaptureStatus::no_address_flows, Need::judged},

@@ -23,7 +23,7 @@ struct CaptureStatus {
     std::uint64_t corrupt_packets = 0;
     std::uint64_t queue_dropped_datagrams = 0;
     std::uint64_t queue_dropped_flows = 0;
-    std::uint64_t kernel_drops = 0;  // datagrams
+    std::uint64_t kernel_drops = 0;         // datagrams
     std::uint64_t files_finished = 0;       // both series
     std::uint64_t ipv6_files_finished = 0;  // of files_finished, those of the IPv6 series
     std::uint64_t write_errors = 0;
@@ -39,7 +39,7 @@ struct CaptureStatus {
     std::uint64_t templates_refused = 0;
     std::uint64_t no_template_sets = 0;
     std::uint64_t malformed_sets = 0;
-    std::uint64_t ipv6_flows_not_stored = 0;
+    std::uint64_t ipv6_flows = 0;  // of `flows`, those of the IPv6 series
     std::uint64_t unplaceable_time_flows = 0;
     std::uint64_t oversized_flows = 0;
     std::uint64_t no_address_flows = 0;

@@ -121,7 +121,8 @@ Decoded decode(const std::vector<Sent>& sent) {
         datagram.local_port = 9995;
         datagram.receive_time = run_start;
         std::vector<Record> out;
-        const capture::DecodeResult r = decoder.decode(datagram, out);
+        std::vector<flowfile::Record6> out6;
+        const capture::DecodeResult r = decoder.decode(datagram, out, out6);
         INFO("datagram of " << s.bytes.size() << " bytes from " << flowfile::ipv4_text(s.source));
         REQUIRE(r.accepted());
         d.counters.add(r.counters);

@@ -9,6 +9,7 @@
 
 #include "decode/pdu_decoder.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "pdu_builder.hpp"
 #include "receive/flow_batch.hpp"
 
@@ -27,7 +28,7 @@ struct DecoderHarness {
         d.local_ip = local_ip;
         d.local_port = local_port;
         d.receive_time = receive_time;
-        const capture::DecodeResult r = decoder.decode(d, records);
+        const capture::DecodeResult r = decoder.decode(d, records, records6);
         counters.add(r.counters);
         return r;
     }
@@ -43,6 +44,7 @@ struct DecoderHarness {
     std::uint16_t local_port = 9991;
     std::vector<std::string> lines;
     std::vector<flowfile::Record> records;
+    std::vector<flowfile::Record6> records6;
     capture::FileCounters counters;
     capture::Decoder decoder;
 };

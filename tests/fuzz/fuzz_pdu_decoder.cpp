@@ -21,6 +21,7 @@
 #include "decode/pdu_decoder.hpp"
 #include "decode/pdu_family.hpp"
 #include "flowfile/record.hpp"
+#include "flowfile/record6.hpp"
 #include "fuzz_check.hpp"
 
 using flowkeep_fuzz::check;
@@ -55,6 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     std::vector<flowfile::Record> out;
     out.reserve(capture::max_records_per_pdu);
+    std::vector<flowfile::Record6> out6;
     std::uint64_t flows = 0;
     std::uint64_t templated_rejects = 0;
     std::size_t index = 0;
@@ -70,8 +72,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ++index;
 
         out.clear();
-        const capture::DecodeResult r = decoder.decode(d, out);
+        out6.clear();
+        const capture::DecodeResult r = decoder.decode(d, out, out6);
         check(r.records == out.size(), "records reported are not the records appended");
+        check(r.records6 == out6.size(), "IPv6 records reported are not the records appended");
+        check(out.size() + out6.size() <= capture::max_records_per_datagram,
+              "more records than one datagram may become");
         const bool templated = part.size() >= 2 && part[0] == 0 && (part[1] == 9 || part[1] == 10);
         if (!templated)
             check(r.records <= capture::max_records_per_pdu, "more records than any PDU can carry");
@@ -80,13 +86,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(decoder.stored_version() != 0, "no stored version after an accepted datagram");
             for (const flowfile::Record& rec : out)
                 check(rec.exaddr == d.source_ip, "a record not stamped with its exporter");
+            for (const flowfile::Record6& rec : out6)
+                check(rec.exaddr == flowfile::ipv4_mapped(d.source_ip),
+                      "an IPv6 record not stamped with its exporter");
         } else {
-            check(r.records == 0, "records from a rejected datagram");
+            check(r.records == 0 && r.records6 == 0, "records from a rejected datagram");
             check(r.counters.corrupt_packets == 1u, "a rejected datagram not counted as corrupt");
             // Counted once: exporter-limit refusals are subtracted below.
             if (templated && r.reason != capture::RejectReason::exporter_limit) ++templated_rejects;
         }
-        flows += r.records;
+        flows += r.records + r.records6;
     }
 
     const capture::DecoderStats& stats = decoder.stats();
@@ -98,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // stored, plus the extra records of split 64-bit counters.
     const capture::FitCounters& fit = stats.template_pdus.fit;
     check(stats.flows + fit.extra_records ==
-              flows + fit.ipv6_not_stored + fit.unplaceable_time + fit.oversized + fit.no_address,
+              flows + fit.unplaceable_time + fit.oversized + fit.no_address,
           "flows counted do not account for the records stored");
     check(decoder.templates().bytes() <= settings.templates.max_total_bytes,
           "template store beyond its byte cap");

@@ -47,7 +47,7 @@ capture::DecodeResult feed(DecoderHarness& h, const std::vector<std::uint8_t>& b
     d.local_ip = h.local_ip;
     d.local_port = h.local_port;
     d.receive_time = receive_time;
-    const capture::DecodeResult r = h.decoder.decode(d, h.records);
+    const capture::DecodeResult r = h.decoder.decode(d, h.records, h.records6);
     h.counters.add(r.counters);
     return r;
 }
@@ -983,17 +983,23 @@ TEST_CASE("v9: AS numbers over 65535, ifIndex over 65535 and IPv6 flows", "[deco
     // Counted per flow, not per field.
     CHECK(stats(h).fit.as_trans == 2);
     CHECK(stats(h).fit.ifindex_clamped == 2);
-    CHECK(stats(h).fit.ipv6_not_stored == 1);
-    CHECK(exporter_of(h, r).counters.ipv6_not_stored == 1);
+    // The IPv6 flow goes to the IPv6 series, counted there and only there.
+    REQUIRE(h.records6.size() == 1);
+    CHECK(r.records == 2);
+    CHECK(r.records6 == 1);
+    CHECK(h.records6[0].srcaddr[0] == 0x20);
+    CHECK(h.records6[0].dpkts == 1);
+    CHECK(h.records6[0].doctets == 80);
+    CHECK(h.records6[0].exaddr == flowfile::ipv4_mapped(router));
+    CHECK(stats(h).fit.ipv6_flows == 1);
+    CHECK(exporter_of(h, r).counters.ipv6_flows == 1);
     CHECK(h.decoder.stats().flows == 3);
-    const std::string v6_line =
-        "NetFlow v9 exporter 192.0.2.1 domain 258: IPv6 flows are decoded but not stored yet; "
-        "counted as ipv6_not_stored";
-    CHECK(lines_with(h.take_lines(), v6_line) == 1);
+    CHECK(lines_with(h.take_lines(), "IPv6") == 0);
     auto again = v9_pdu(1);
     again.begin_set(257).record().raw(v6).raw(v6).u32(1).u32(80).end_set();
     REQUIRE(feed(h, again.bytes()).accepted());
-    CHECK(stats(h).fit.ipv6_not_stored == 2);
+    CHECK(stats(h).fit.ipv6_flows == 2);
+    CHECK(h.records6.size() == 2);
     CHECK(h.take_lines().empty());
 }
 

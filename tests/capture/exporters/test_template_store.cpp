@@ -380,3 +380,33 @@ TEST_CASE("only added, refreshed and redefined are accepted", "[template_store]"
     CHECK_FALSE(accepted(TemplateOutcome::count_limit));
     CHECK_FALSE(accepted(TemplateOutcome::byte_limit));
 }
+
+TEST_CASE("two IPv6 exporters keep their own templates and domain allowance",
+          "[template_store][ipv6]") {
+    TemplateLimits limits;
+    limits.max_domains_per_exporter = 1;
+    TemplateStore store(limits);
+    // 2001:db8:e::1 and ::2: no IPv4 address (0), the same port, version,
+    // domain and template ID.
+    TemplateScope a{0, 4739, 10, 1};
+    a.exporter_ipv6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    TemplateScope b = a;
+    b.exporter_ipv6[15] = 2;
+    REQUIRE(store.define(a, 256, layout(2), 0) == TemplateOutcome::added);
+    REQUIRE(store.define(b, 256, layout(3, 20), 0) == TemplateOutcome::added);
+    CHECK(store.scopes() == 2);
+    REQUIRE(store.find(a, 256, 0) != nullptr);
+    REQUIRE(store.find(b, 256, 0) != nullptr);
+    CHECK(*store.find(a, 256, 0) == layout(2));
+    CHECK(*store.find(b, 256, 0) == layout(3, 20));
+    // Neither is the IPv4 exporter 0.0.0.0 of the same session.
+    CHECK(store.find(TemplateScope{0, 4739, 10, 1}, 256, 0) == nullptr);
+    // Each session has its own domain allowance.
+    CHECK(store.define(with_domain(a, 2), 256, layout(1), 0) == TemplateOutcome::domain_limit);
+    CHECK(store.define(with_domain(b, 2), 256, layout(1), 0) == TemplateOutcome::domain_limit);
+    CHECK(store.define(TemplateScope{0, 4739, 10, 2}, 256, layout(1), 0) == TemplateOutcome::added);
+    // Withdrawing one's template leaves the other's.
+    CHECK(store.withdraw(a, 256) == 1);
+    CHECK(store.find(b, 256, 0) != nullptr);
+    CHECK(store.define(with_domain(a, 2), 256, layout(1), 0) == TemplateOutcome::added);
+}

@@ -53,6 +53,7 @@ TEST_CASE("datagrams arrive in a batch with their source and local address",
     CHECK(payloads[5].size() == 1464);
     CHECK(seen[0].source_ipv4 == 0x7f000002u);
     CHECK(seen[5].source_ipv4 == 0x7f000003u);
+    CHECK(seen[0].source_ipv6 == flowfile::Ipv6Address{});  // an IPv4 source
     CHECK(seen[0].local_ipv4 == 0x7f000001u);
     CHECK_FALSE(seen[0].truncated);
     CHECK(rx.stats().datagrams == 6);
@@ -94,6 +95,9 @@ TEST_CASE("an IPv6 local address is bound and receives", "[capture][receiver]") 
     rx.receive(1000ms, [&](const capture::ReceivedDatagram& d) {
         got = d.bytes.size();
         CHECK(d.source_ipv4 == 0);  // v5 records cannot hold an IPv6 exporter
+        flowfile::Ipv6Address loopback{};
+        loopback[15] = 1;
+        CHECK(d.source_ipv6 == loopback);  // but it is told apart by its own
     });
     CHECK(got == 3);
     CHECK_THROWS_WITH(capture::UdpReceiver("fe80::1%no-such-if0", 0, 1 << 16),

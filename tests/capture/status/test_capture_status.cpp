@@ -33,7 +33,8 @@ std::string healthy_text() {
            "flows=1234567\n"
            "corrupt_packets=2\n"
            "no_template_sets=7\n"
-           "ipv6_flows_not_stored=500\n"
+           "ipv6_flows=500\n"
+           "unplaceable_time_flows=20\n"
            "queue_dropped_datagrams=0\n"
            "queue_dropped_flows=0\n"
            "kernel_drops=0\n"
@@ -62,7 +63,8 @@ TEST_CASE("the status file flow-capture writes is parsed completely", "[status]"
     CHECK(s.flows == 1234567);
     CHECK(s.corrupt_packets == 2);
     CHECK(s.no_template_sets == 7);
-    CHECK(s.ipv6_flows_not_stored == 500);
+    CHECK(s.ipv6_flows == 500);
+    CHECK(s.unplaceable_time_flows == 20);
     CHECK(s.files_finished == 4);
     CHECK_FALSE(s.disk_blocked);
     CHECK(s.last_error.empty());
@@ -85,8 +87,9 @@ TEST_CASE("a live daemon with recent flows is OK, with the figures and perfdata"
     CHECK(r.line ==
           "FLOWKEEP OK - last flow 12 s ago, file "
           "2023/2023-11/2023-11-14/tmp-v05.2023-11-14.221500+0000, 1234567 flows, 0 dropped"
-          " | last_flow_age=12s;300;900;0 flows=1234567c datagrams=41153c dropped_flows=0c"
-          " kernel_drops=0c corrupt_packets=2c not_stored_flows=500c no_template_sets=7c"
+          " | last_flow_age=12s;300;900;0 flows=1234567c ipv6_flows=500c datagrams=41153c"
+          " dropped_flows=0c kernel_drops=0c corrupt_packets=2c not_stored_flows=20c"
+          " no_template_sets=7c"
           " write_errors=0c");
 }
 
