@@ -251,7 +251,7 @@ TEST_CASE("both series nest alike at every -N level", "[capture][archiver][ipv6]
                                                 directory + "ip6.2009-10-15.235830+0000"});
 }
 
-TEST_CASE("-z 0 and -b big shape the IPv6 file as they shape the v5 file",
+TEST_CASE("options -z 0 and -b big shape the IPv6 file as they shape the v5 file",
           "[capture][archiver][ipv6]") {
     ArchiverSettings s = every_5_minutes();
     s.compression_level = 0;
@@ -269,7 +269,7 @@ TEST_CASE("-z 0 and -b big shape the IPv6 file as they shape the v5 file",
     CHECK(fs::file_size(file) == header.size + 4 * record6_size);
 }
 
-TEST_CASE("-R runs for the IPv6 file too", "[capture][archiver][ipv6]") {
+TEST_CASE("the -R program runs for the IPv6 file too", "[capture][archiver][ipv6]") {
     TempDir scratch;
     const fs::path script = scratch / "post.sh";
     const fs::path out = scratch / "args.txt";
@@ -301,7 +301,7 @@ TEST_CASE("-R runs for the IPv6 file too", "[capture][archiver][ipv6]") {
                                          "1:" + day15 + "ip6.2009-10-15.235830+0000"});
 }
 
-TEST_CASE("-e counts both series together and removes the oldest first",
+TEST_CASE("expiry by -e counts both series together and removes the oldest first",
           "[capture][archiver][ipv6][expiry]") {
     ArchiverSettings s = every_5_minutes();
     s.expiry.max_files = 3;
@@ -351,7 +351,7 @@ TEST_CASE("the start-up expiry scan counts the IPv6 files an earlier run left",
     CHECK(lines_starting(h.log, "remove/1 ") == 3);
 }
 
-TEST_CASE("-E counts the open IPv6 file's bytes", "[capture][archiver][ipv6][expiry]") {
+TEST_CASE("expiry by -E counts the open IPv6 file's bytes", "[capture][archiver][ipv6][expiry]") {
     // The disk runs full at a rotation: the v5 file is finished, the IPv6
     // file still holds flows and stays open; what it already took on disk
     // counts against -E when the v5 file's expiry runs.
@@ -385,7 +385,7 @@ TEST_CASE("-E counts the open IPv6 file's bytes", "[capture][archiver][ipv6][exp
     CHECK(archiver.ipv6_files_finished() == 1);
 }
 
-TEST_CASE("-E removes finished files of both series oldest first",
+TEST_CASE("expiry by -E removes finished files of both series oldest first",
           "[capture][archiver][ipv6][expiry]") {
     ArchiverSettings s = every_5_minutes();
     s.compression_level = 0;
