@@ -108,6 +108,66 @@ std::string tcp_flags_text(std::uint8_t flags) {
     return out;
 }
 
+namespace {
+
+// The columns whose text is the same rule for both series: numbers of the
+// same meaning (wider in an IPv6 record) and what the clients file says.
+template <typename R>
+bool append_shared_value(std::string& out, FlowColumn c, const R& r,
+                         const std::optional<FlowClient>& client) {
+    switch (c) {
+        case FlowColumn::packets:
+            append_number(out, r.dpkts);
+            return true;
+        case FlowColumn::bytes:
+            append_number(out, r.doctets);
+            return true;
+        case FlowColumn::tcp_flags:
+            if (r.prot == 6) out += tcp_flags_text(r.tcp_flags);
+            return true;
+        case FlowColumn::input:
+            append_number(out, r.input);
+            return true;
+        case FlowColumn::output:
+            append_number(out, r.output);
+            return true;
+        case FlowColumn::src_as:
+            append_number(out, r.src_as);
+            return true;
+        case FlowColumn::dst_as:
+            append_number(out, r.dst_as);
+            return true;
+        case FlowColumn::src_mask:
+            append_number(out, r.src_mask);
+            return true;
+        case FlowColumn::dst_mask:
+            append_number(out, r.dst_mask);
+            return true;
+        case FlowColumn::engine_type:
+            append_number(out, r.engine_type);
+            return true;
+        case FlowColumn::engine_id:
+            append_number(out, r.engine_id);
+            return true;
+        case FlowColumn::event:
+            out += event_name(classify_connection(r));
+            return true;
+        case FlowColumn::account:
+            if (client) out += client->identity.account;
+            return true;
+        case FlowColumn::device:
+            if (client) out += client->identity.device;
+            return true;
+        case FlowColumn::connection:
+            if (client) out += client->identity.connection;
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 FlowRenderer::FlowRenderer(std::vector<FlowColumn> cols, RenderContext context)
     : columns_(std::move(cols)), context_(context), wants_client_(needs_clients(columns_)) {}
 
@@ -126,6 +186,7 @@ void FlowRenderer::append_value(FlowColumn c, const Record& r,
                                 const std::optional<FlowClient>& client) {
     std::string& out = value_;
     const auto port = [&](std::uint16_t p) { append_port(p, r.prot); };
+    if (append_shared_value(out, c, r, client)) return;
     switch (c) {
         case FlowColumn::start:
             out += format_time(flowfile::flow_times(r).start_ms, context_.zone, true);
@@ -164,60 +225,17 @@ void FlowRenderer::append_value(FlowColumn c, const Record& r,
             else
                 port(r.dstport);
             break;
-        case FlowColumn::packets:
-            append_number(out, r.dpkts);
-            break;
-        case FlowColumn::bytes:
-            append_number(out, r.doctets);
-            break;
-        case FlowColumn::tcp_flags:
-            if (r.prot == 6) out += tcp_flags_text(r.tcp_flags);
-            break;
         case FlowColumn::tos:
             append_number(out, r.tos);
             break;
         case FlowColumn::exporter:
             out += flowfile::ipv4_text(r.exaddr);
             break;
-        case FlowColumn::input:
-            append_number(out, r.input);
-            break;
-        case FlowColumn::output:
-            append_number(out, r.output);
-            break;
         case FlowColumn::nexthop:
             out += flowfile::ipv4_text(r.nexthop);
             break;
-        case FlowColumn::src_as:
-            append_number(out, r.src_as);
-            break;
-        case FlowColumn::dst_as:
-            append_number(out, r.dst_as);
-            break;
-        case FlowColumn::src_mask:
-            append_number(out, r.src_mask);
-            break;
-        case FlowColumn::dst_mask:
-            append_number(out, r.dst_mask);
-            break;
-        case FlowColumn::engine_type:
-            append_number(out, r.engine_type);
-            break;
-        case FlowColumn::engine_id:
-            append_number(out, r.engine_id);
-            break;
-        case FlowColumn::event:
-            out += event_name(classify_connection(r));
-            break;
-        case FlowColumn::account:
-            if (client) out += client->identity.account;
-            break;
-        case FlowColumn::device:
-            if (client) out += client->identity.device;
-            break;
-        case FlowColumn::connection:
-            if (client) out += client->identity.connection;
-            break;
+        default:
+            break;  // append_shared_value's
     }
 }
 
@@ -228,6 +246,7 @@ void FlowRenderer::append_value(FlowColumn c, const Record6& r,
     std::string& out = value_;
     // ICMPv6 carries type * 256 + code in the destination port as ICMP does.
     const bool icmp = r.prot == icmpv6_protocol || r.prot == icmp_protocol;
+    if (append_shared_value(out, c, r, client)) return;
     switch (c) {
         case FlowColumn::start:
             out += format_time(r.start_ms, context_.zone, true);
@@ -267,15 +286,6 @@ void FlowRenderer::append_value(FlowColumn c, const Record6& r,
             else
                 append_port(r.dstport, r.prot);
             break;
-        case FlowColumn::packets:
-            append_number(out, r.dpkts);
-            break;
-        case FlowColumn::bytes:
-            append_number(out, r.doctets);
-            break;
-        case FlowColumn::tcp_flags:
-            if (r.prot == 6) out += tcp_flags_text(r.tcp_flags);
-            break;
         case FlowColumn::tos:
             append_number(out, r.traffic_class);
             break;
@@ -287,44 +297,10 @@ void FlowRenderer::append_value(FlowColumn c, const Record6& r,
             else
                 out += flowfile::ipv6_text(r.exaddr);
             break;
-        case FlowColumn::input:
-            append_number(out, r.input);
-            break;
-        case FlowColumn::output:
-            append_number(out, r.output);
-            break;
+        default:
+            break;  // append_shared_value's
         case FlowColumn::nexthop:
             out += flowfile::ipv6_text(r.nexthop);
-            break;
-        case FlowColumn::src_as:
-            append_number(out, r.src_as);
-            break;
-        case FlowColumn::dst_as:
-            append_number(out, r.dst_as);
-            break;
-        case FlowColumn::src_mask:
-            append_number(out, r.src_mask);
-            break;
-        case FlowColumn::dst_mask:
-            append_number(out, r.dst_mask);
-            break;
-        case FlowColumn::engine_type:
-            append_number(out, r.engine_type);
-            break;
-        case FlowColumn::engine_id:
-            append_number(out, r.engine_id);
-            break;
-        case FlowColumn::event:
-            out += event_name(classify_connection(r));
-            break;
-        case FlowColumn::account:
-            if (client) out += client->identity.account;
-            break;
-        case FlowColumn::device:
-            if (client) out += client->identity.device;
-            break;
-        case FlowColumn::connection:
-            if (client) out += client->identity.connection;
             break;
     }
 }
