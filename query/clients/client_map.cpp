@@ -250,8 +250,10 @@ ClientMap ClientMap::build(std::vector<Entry> entries, std::string_view file_nam
             const Entry& e = entries[i];
             const std::string_view account = keep(e.account);
             const std::string_view device = keep(e.device);
-            map.periods_.push_back(Period{e.from, e.until, {account, device, keep(e.connection)}});
+            const std::string_view connection = keep(e.connection);
+            map.periods_.push_back(Period{e.from, e.until, {account, device, connection}});
             map.accounts_.push_back(account);
+            if (!connection.empty()) map.connections_.push_back(connection);
         }
         return i;
     };
@@ -313,6 +315,9 @@ ClientMap ClientMap::build(std::vector<Entry> entries, std::string_view file_nam
     std::sort(map.accounts_.begin(), map.accounts_.end());
     map.accounts_.erase(std::unique(map.accounts_.begin(), map.accounts_.end()),
                         map.accounts_.end());
+    std::sort(map.connections_.begin(), map.connections_.end());
+    map.connections_.erase(std::unique(map.connections_.begin(), map.connections_.end()),
+                           map.connections_.end());
     return map;
 }
 
@@ -375,6 +380,10 @@ std::optional<ClientIdentity> ClientMap::find(const flowfile::Ipv6Address& addre
 
 bool ClientMap::has_account(std::string_view account) const {
     return std::binary_search(accounts_.begin(), accounts_.end(), account);
+}
+
+bool ClientMap::has_connection(std::string_view connection) const {
+    return std::binary_search(connections_.begin(), connections_.end(), connection);
 }
 
 namespace {

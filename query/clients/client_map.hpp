@@ -112,6 +112,8 @@ class ClientMap {
     // Whether some entry, at any time, has this account (to reject a
     // misspelt --account instead of silently printing nothing).
     bool has_account(std::string_view account) const;
+    // The same for a connection type (--connection).
+    bool has_connection(std::string_view connection) const;
 
     // Number of entries (lines with a mapping).
     std::size_t size() const { return entry_count_; }
@@ -160,7 +162,8 @@ class ClientMap {
     std::vector<PrefixTable> tables_;    // longest prefix first
     std::vector<PrefixTable6> tables6_;  // longest prefix first
     std::vector<Period> periods_;
-    std::vector<std::string_view> accounts_;  // sorted, unique
+    std::vector<std::string_view> accounts_;     // sorted, unique
+    std::vector<std::string_view> connections_;  // sorted, unique, none empty
     std::size_t entry_count_ = 0;
 };
 

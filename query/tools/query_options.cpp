@@ -67,6 +67,12 @@ void add_query_options(CLI::App& app, QueryOptionText& text) {
                    "Only flows of this account (at the flow's time, either side); repeatable")
         ->type_name("ID")
         ->group("Client records");
+    app.add_option("--connection", text.connections,
+                   "Only flows of clients on this connection type (the clients file's "
+                   "connection column: FTTH, xDSL, LTE...; at the flow's time, either side); "
+                   "repeatable")
+        ->type_name("TYPE")
+        ->group("Client records");
     app.add_flag("--utc", text.utc, "Print times in UTC instead of the local time zone");
 }
 
@@ -83,6 +89,14 @@ Query build_query(const QueryOptionText& text) {
             throw UsageError("--account " + a + ": no such account in " + text.clients_file);
     }
     q.accounts = text.accounts;
+    if (!text.connections.empty() && !q.clients)
+        throw UsageError("--connection needs --clients FILE (the client records to look it up in)");
+    for (const auto& c : text.connections) {
+        if (!q.clients->has_connection(c))
+            throw UsageError("--connection " + c + ": no client has this connection type in " +
+                             text.clients_file);
+    }
+    q.connections = text.connections;
 
     InputSpec input;
     input.paths = text.paths;
@@ -108,11 +122,17 @@ Query build_query(const QueryOptionText& text) {
 
 namespace {
 
-// A flow between two clients belongs to both accounts, so both sides are
-// looked up, each with the mapping valid when the flow started.
+bool wanted(const std::vector<std::string>& list, std::string_view value) {
+    return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// A flow between two clients belongs to both, so both sides are looked up,
+// each with the mapping valid when the flow started; one side must have a
+// wanted account and a wanted connection type (an empty list wants all).
 template <typename R>
-void keep_accounts(const ClientMap& map, const std::vector<std::string>& wanted,
-                   std::vector<R>& out, std::size_t from) {
+void keep_clients(const ClientMap& map, const std::vector<std::string>& accounts,
+                  const std::vector<std::string>& connections, std::vector<R>& out,
+                  std::size_t from) {
     auto not_wanted = [&](const R& r) {
         std::int64_t start_ms = 0;
         if constexpr (std::is_same_v<R, flowfile::Record6>)
@@ -122,7 +142,7 @@ void keep_accounts(const ClientMap& map, const std::vector<std::string>& wanted,
         const std::int64_t t = start_ms / 1000;
         for (const auto& addr : {r.srcaddr, r.dstaddr}) {
             const auto id = map.find(addr, t);
-            if (id && std::find(wanted.begin(), wanted.end(), id->account) != wanted.end())
+            if (id && wanted(accounts, id->account) && wanted(connections, id->connection))
                 return false;
         }
         return true;
@@ -136,7 +156,7 @@ void keep_accounts(const ClientMap& map, const std::vector<std::string>& wanted,
 
 RecordSelector Query::selector() const {
     const FlowFilter* f = filter.get();
-    if (accounts.empty()) {
+    if (accounts.empty() && connections.empty()) {
         if (f->accepts_everything()) return {};
         return {
             .ipv4 = [f](std::span<const flowfile::Record> in,
@@ -146,21 +166,22 @@ RecordSelector Query::selector() const {
         };
     }
     const ClientMap* map = &*clients;
-    const std::vector<std::string>* wanted = &accounts;
+    const std::vector<std::string>* a = &accounts;
+    const std::vector<std::string>* c = &connections;
     return {
         .ipv4 =
-            [f, map, wanted](std::span<const flowfile::Record> in,
-                             std::vector<flowfile::Record>& out) {
+            [f, map, a, c](std::span<const flowfile::Record> in,
+                           std::vector<flowfile::Record>& out) {
                 const std::size_t before = out.size();
                 f->select(in, out);
-                keep_accounts(*map, *wanted, out, before);
+                keep_clients(*map, *a, *c, out, before);
             },
         .ipv6 =
-            [f, map, wanted](std::span<const flowfile::Record6> in,
-                             std::vector<flowfile::Record6>& out) {
+            [f, map, a, c](std::span<const flowfile::Record6> in,
+                           std::vector<flowfile::Record6>& out) {
                 const std::size_t before = out.size();
                 f->select(in, out);
-                keep_accounts(*map, *wanted, out, before);
+                keep_clients(*map, *a, *c, out, before);
             },
     };
 }

@@ -27,6 +27,7 @@ struct QueryOptionText {
     FilterOptionText filters;
     std::string clients_file;
     std::vector<std::string> accounts;
+    std::vector<std::string> connections;
     unsigned threads = 0;
     bool utc = false;
 };
@@ -39,16 +40,19 @@ struct Query {
     InputSelection inputs;
     std::optional<ClientMap> clients;
     std::unique_ptr<FlowFilter> filter;
-    std::vector<std::string> accounts;  // --account, valid in `clients`
+    std::vector<std::string> accounts;     // --account, valid in `clients`
+    std::vector<std::string> connections;  // --connection, valid in `clients`
     ScanOptions scan;
     TimeZoneStyle zone = TimeZoneStyle::local;
 
-    // The per-batch selection of each series: the filters, then --account.
+    // The per-batch selection of each series: the filters, then --account
+    // and --connection.
     // Null members when every flow is wanted, so the scan skips copying.
     RecordSelector selector() const;
 };
 
-// Throws UsageError (bad value, unreadable clients file, --account without
+// Throws UsageError (bad value, unreadable clients file, --account or
+// --connection without
 // --clients, a window whose start is not before its end).
 Query build_query(const QueryOptionText& text);
 

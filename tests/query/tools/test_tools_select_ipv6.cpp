@@ -188,6 +188,42 @@ TEST_CASE(
           "2001:db8:ff::1,129/0,acct-7,cpe-dd:04,FTTH\r\n");
 }
 
+TEST_CASE("flow-export-csv --connection keeps the flows of clients on that connection type") {
+    TempDir dir;
+    write_evening(dir.path());
+    {
+        std::ofstream out(dir / "clients.csv");
+        out << "prefix,account,device,valid_from,valid_until,connection\n"
+               "2001:db8:3:700::/56,acct-7,cpe-dd:04,2026-11-01T00:00Z,,FTTH\n"
+               "2001:db8:3:712::/64,acct-9,lte-stick,2026-11-01T00:00Z,,LTE\n"
+               "10.0.3.7,acct-7,cpe-dd:04,,,FTTH\n";
+    }
+    const std::string clients = "--clients " + shell_arg(dir / "clients.csv");
+    const ToolRun lte = tool(
+        FLOW_EXPORT_CSV_BIN, dir.path(),
+        clients + " --connection LTE --sort start --fields src_ip,dst_port,account,connection");
+    INFO(lte.err);
+    CHECK(lte.status == 0);
+    CHECK(lte.out ==
+          "src_ip,dst_port,account,connection\r\n"
+          "2001:db8:3:712:a1b2:c3d4:e5f6:789a,443,acct-9,LTE\r\n");
+
+    // Both criteria hold on the same side: acct-7 has no LTE line.
+    const ToolRun none = tool(FLOW_EXPORT_CSV_BIN, dir.path(),
+                              clients + " --account acct-7 --connection LTE --fields src_ip");
+    CHECK(none.status == 0);
+    CHECK(none.out == "src_ip\r\n");
+
+    const ToolRun unknown =
+        tool(FLOW_EXPORT_CSV_BIN, dir.path(), clients + " --connection xDSL --fields src_ip");
+    CHECK(unknown.status == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("--connection xDSL: no client has this connection "
+                                            "type in"));
+    const ToolRun alone = tool(FLOW_EXPORT_CSV_BIN, dir.path(), "--connection LTE");
+    CHECK(alone.status == 2);
+    CHECK_THAT(alone.err, Catch::Contains("--connection needs --clients FILE"));
+}
+
 TEST_CASE("address filters of one family leave the other series' files unread") {
     TempDir dir;
     write_evening(dir.path());
