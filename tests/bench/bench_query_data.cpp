@@ -52,6 +52,7 @@
 #include "flowfile/reader.hpp"
 #include "flowfile/record6.hpp"
 #include "flowfile/writer.hpp"
+#include "ipv6_image.hpp"
 #include "isp_traffic.hpp"
 #include "v5_wire.hpp"
 
@@ -112,31 +113,7 @@ flowfile::Ipv6Address documentation_ipv6(std::uint32_t ipv4) {
 
 // The same flow with IPv6 addresses: every counter, time and port kept.
 Record6 as_ipv6(const Record& r) {
-    Record6 s;
-    s.srcaddr = documentation_ipv6(r.srcaddr);
-    s.dstaddr = documentation_ipv6(r.dstaddr);
-    s.nexthop = documentation_ipv6(r.nexthop);
-    s.exaddr = flowfile::ipv4_mapped(r.exaddr);
-    s.dpkts = r.dpkts;
-    s.doctets = r.doctets;
-    const flowfile::FlowTimes t = flowfile::flow_times(r);
-    s.start_ms = t.start_ms;
-    s.end_ms = t.end_ms;
-    s.input = r.input;
-    s.output = r.output;
-    s.src_as = r.src_as;
-    s.dst_as = r.dst_as;
-    s.srcport = r.srcport;
-    s.dstport = r.dstport;
-    s.prot = r.prot;
-    s.traffic_class = r.tos;
-    s.tcp_flags = r.tcp_flags;
-    // The IPv4 prefix inside the documentation /32.
-    s.src_mask = static_cast<std::uint8_t>(r.src_mask + 32);
-    s.dst_mask = static_cast<std::uint8_t>(r.dst_mask + 32);
-    s.engine_type = r.engine_type;
-    s.engine_id = r.engine_id;
-    return s;
+    return flowkeep_bench::ipv6_image(r, documentation_ipv6);
 }
 
 std::string slurp_text(const fs::path& p) {

@@ -46,6 +46,7 @@
 #include "flowfile/record.hpp"
 #include "flowfile/record6.hpp"
 #include "flowfile/writer.hpp"
+#include "ipv6_image.hpp"
 #include "isp_traffic.hpp"
 
 #ifdef FLOWKEEP_HAVE_LIBDEFLATE
@@ -247,34 +248,13 @@ flowfile::Ipv6Address ipv6_of(std::uint32_t ipv4) {
 // by the /32 in front, a flow label per conversation as Linux hosts choose
 // one, absolute times as v9/IPFIX give them.
 Record6 as_ipv6_flow(const Record& r) {
-    Record6 s;
-    s.srcaddr = ipv6_of(r.srcaddr);
-    s.dstaddr = ipv6_of(r.dstaddr);
-    s.nexthop = ipv6_of(r.nexthop);
-    s.exaddr = flowfile::ipv4_mapped(r.exaddr);
-    s.dpkts = r.dpkts;
-    s.doctets = r.doctets;
-    const flowfile::FlowTimes t = flowfile::flow_times(r);
-    s.start_ms = t.start_ms;
-    s.end_ms = t.end_ms;
-    s.input = r.input;
-    s.output = r.output;
-    s.src_as = r.src_as;
-    s.dst_as = r.dst_as;
+    Record6 s = flowkeep_bench::ipv6_image(r, ipv6_of);
     if (r.prot == 6 || r.prot == 17)
         s.flow_label = static_cast<std::uint32_t>(
             interface_id(r.srcaddr ^ r.dstaddr ^ (std::uint32_t{r.srcport} << 16 | r.dstport)) &
             0xfffff);
     s.domain = r.engine_id;
-    s.srcport = r.srcport;
-    s.dstport = r.dstport;
-    s.prot = r.prot == 1 ? 58 : r.prot;
-    s.traffic_class = r.tos;
-    s.tcp_flags = r.tcp_flags;
-    s.src_mask = static_cast<std::uint8_t>(r.src_mask ? r.src_mask + 32 : 0);
-    s.dst_mask = static_cast<std::uint8_t>(r.dst_mask ? r.dst_mask + 32 : 0);
-    s.engine_type = r.engine_type;
-    s.engine_id = r.engine_id;
+    if (r.prot == 1) s.prot = 58;  // ICMP's IPv6 counterpart
     return s;
 }
 
