@@ -50,6 +50,27 @@ struct WriterOptions {
     // that still checks.  0: no table, as flow-tools writes (a header given
     // with a table loses it: that table described another file's records).
     std::size_t checksum_blocks = 0;
+    // Records per independently readable block (flow-index(5)): every this
+    // many records a compressed file's deflate data is ended with a full
+    // flush, which empties the compressor's history, so that a reader can
+    // inflate any block alone from its offset while the file stays one zlib
+    // stream that flow-tools reads unchanged.  An uncompressed file needs no
+    // flush (its records lie at fixed offsets); its points are recorded all
+    // the same.  0: no block points, as flow-tools writes.
+    std::size_t block_records = 0;
+};
+
+// Where a block of records begins in the file (WriterOptions::block_records).
+// Block k holds records [first_record, next block's first_record), the last
+// one up to the end of the file.
+struct BlockPoint {
+    std::uint64_t first_record = 0;
+    // File offset of the block's first byte: for a compressed file the raw
+    // deflate data that follows a full flush (the first block's begins after
+    // the 2-byte zlib header), for an uncompressed one the first record.
+    std::uint64_t offset = 0;
+
+    friend bool operator==(const BlockPoint&, const BlockPoint&) = default;
 };
 
 // Final values written into the header when the file is finished.
@@ -104,6 +125,9 @@ class Writer {
     // error it may be called again once the cause is gone.
     void finish(const CloseCounters& counters);
 
+    // The blocks begun so far, first first (empty without block_records).
+    const std::vector<BlockPoint>& block_points() const { return block_points_; }
+
     std::uint64_t records_written() const { return records_; }
     // Bytes handed to the file so far (header included).
     std::uint64_t bytes_written() const { return bytes_out_; }
@@ -136,6 +160,7 @@ class Writer {
     std::uint32_t block_crc_ = 0;  // CRC-32 of the open checksum block so far
     std::uint64_t block_start_records_ = 0;
     std::chrono::steady_clock::time_point last_flush_;
+    std::vector<BlockPoint> block_points_;
     bool unflushed_ = false;
     bool stream_ended_ = false;
     bool finished_ = false;
