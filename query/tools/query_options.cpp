@@ -102,6 +102,7 @@ Query build_query(const QueryOptionText& text) {
     input.paths = text.paths;
     if (!text.archive_root.empty()) input.archive_root = text.archive_root;
     if (spec.window) input.window = whole_seconds(*spec.window);
+    q.window = spec.window;
     q.filter = std::make_unique<FlowFilter>(std::move(spec));
     input.ipv4_files = q.filter->accepts_ipv4();
     input.ipv6_files = q.filter->accepts_ipv6();
