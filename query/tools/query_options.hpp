@@ -40,7 +40,7 @@ struct Query {
     InputSelection inputs;
     std::optional<ClientMap> clients;
     std::unique_ptr<FlowFilter> filter;
-    std::optional<FlowWindow> window;  // --from/--to, also part of `filter`
+    std::optional<FlowWindow> window;      // --from/--to, also part of `filter`
     std::vector<std::string> accounts;     // --account, valid in `clients`
     std::vector<std::string> connections;  // --connection, valid in `clients`
     ScanOptions scan;
