@@ -69,6 +69,28 @@ void Summary::add(std::span<const flowfile::Record6> records) {
     for (const flowfile::Record6& r : records) add_record(r);
 }
 
+void Summary::add_counted(std::span<const std::uint64_t> values, const SummaryCounters& counters) {
+    if (values.size() != spec_.by.size())
+        throw std::invalid_argument("Summary::add_counted: one value per key column");
+    PackedSummaryKey key{};
+    for (std::size_t column = 0; column < spec_.by.size(); ++column) {
+        const SummaryKey k = spec_.by[column];
+        if (k == SummaryKey::port || k == SummaryKey::ip || is_numbered_key(k))
+            throw std::invalid_argument("Summary::add_counted: a key it cannot count");
+        layout_.set(key, column, values[column]);
+    }
+    // Values of these keys mean the same in both families' layouts, so the
+    // IPv4 table holds every counted row.
+    if (!direct_.empty()) {
+        if (values[0] >= direct_.size())
+            throw std::invalid_argument("Summary::add_counted: a value wider than its key");
+        direct_[values[0]].add(counters);
+    } else if (!spec_.by.empty()) {
+        table_.add(key, counters);
+    }
+    total_.add(counters);
+}
+
 template <typename R>
 void Summary::add_direct(std::span<const R> records) {
     // One loop per key, so the choice is not made again for every record.

@@ -87,6 +87,16 @@ class Summary {
     void add(std::span<const flowfile::Record> records);
     void add(std::span<const flowfile::Record6> records);
 
+    // Counts flows that were counted elsewhere (a file's index totals) as
+    // add() would count their records: `counters` under the row whose key
+    // columns, in --by order, have `values` (a protocol number, a port, as
+    // add() takes them from a record), and in the total; with no --by,
+    // `values` is empty and only the total counts.  For reports where a flow
+    // counts under one row: std::invalid_argument for a key that counts it
+    // under two (port, ip) or numbers its values itself (addresses,
+    // account, connection), or a wrong number of values.
+    void add_counted(std::span<const std::uint64_t> values, const SummaryCounters& counters);
+
     // Adds another Summary's rows and total.  It must have the same spec
     // (std::invalid_argument otherwise); the result does not depend on which
     // records went to which Summary.

@@ -1,0 +1,97 @@
+#include "summary/file_totals_rows.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <utility>
+
+#include "summary/summary_key.hpp"
+
+namespace flowquery {
+
+namespace {
+
+SummaryCounters counters_of(const flowfile::FlowCounts& c) {
+    return {c.flows, c.packets, c.octets};
+}
+
+// A key column's values over the file's flows with their counts.
+using ColumnCounts = std::vector<std::pair<std::uint64_t, SummaryCounters>>;
+
+template <typename Value>
+ColumnCounts column_counts(const std::map<Value, flowfile::FlowCounts>& by_value) {
+    ColumnCounts out;
+    for (const auto& [value, counts] : by_value)
+        if (counts.flows != 0) out.emplace_back(value, counters_of(counts));
+    return out;
+}
+
+const ColumnCounts& counts_of_key(SummaryKey key, const ColumnCounts& protocols,
+                                  const ColumnCounts& src_ports, const ColumnCounts& dst_ports) {
+    if (key == SummaryKey::protocol) return protocols;
+    return key == SummaryKey::src_port ? src_ports : dst_ports;
+}
+
+std::uint64_t flows_of(const ColumnCounts& column) {
+    std::uint64_t flows = 0;
+    for (const auto& entry : column) flows += entry.second.flows;
+    return flows;
+}
+
+}  // namespace
+
+bool report_fits_file_totals(const std::vector<SummaryKey>& by) {
+    return std::all_of(by.begin(), by.end(), [](SummaryKey key) {
+        return key == SummaryKey::protocol || key == SummaryKey::src_port ||
+               key == SummaryKey::dst_port;
+    });
+}
+
+bool add_file_totals(Summary& summary, const std::vector<SummaryKey>& by,
+                     const flowfile::FileTotals& totals) {
+    if (!report_fits_file_totals(by)) return false;
+    if (totals.all.flows == 0) return true;
+    if (by.empty()) {
+        summary.add_counted({}, counters_of(totals.all));
+        return true;
+    }
+    const bool port_key = std::any_of(by.begin(), by.end(), [](SummaryKey key) {
+        return key == SummaryKey::src_port || key == SummaryKey::dst_port;
+    });
+    std::uint64_t port_flows = 0;
+    for (const auto& [protocol, counts] : totals.protocols)
+        if (protocol_has_ports(protocol)) port_flows += counts.flows;
+    if (port_key && port_flows == 0) return true;  // the report counts none of them
+    if (port_key && port_flows != totals.all.flows) return false;
+
+    const ColumnCounts protocols = column_counts(totals.protocols);
+    const ColumnCounts src_ports = column_counts(totals.src_ports);
+    const ColumnCounts dst_ports = column_counts(totals.dst_ports);
+    // The row values of every column but one are fixed; that one (the first
+    // column when all are fixed) gives the rows.
+    std::size_t varying = 0;
+    std::size_t varying_columns = 0;
+    for (std::size_t column = 0; column < by.size(); ++column) {
+        const ColumnCounts& counts = counts_of_key(by[column], protocols, src_ports, dst_ports);
+        // Counts that do not add up to the file's flows describe other
+        // flows than the total does: not something to print.
+        if (flows_of(counts) != totals.all.flows) return false;
+        if (counts.size() > 1) {
+            varying = column;
+            ++varying_columns;
+        }
+    }
+    if (varying_columns > 1) return false;
+
+    std::vector<std::uint64_t> values(by.size());
+    for (std::size_t column = 0; column < by.size(); ++column)
+        values[column] = counts_of_key(by[column], protocols, src_ports, dst_ports)[0].first;
+    for (const auto& [value, counters] :
+         counts_of_key(by[varying], protocols, src_ports, dst_ports)) {
+        values[varying] = value;
+        summary.add_counted(values, counters);
+    }
+    return true;
+}
+
+}  // namespace flowquery
