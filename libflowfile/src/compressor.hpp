@@ -18,6 +18,8 @@ namespace flowfile::detail {
 enum class FlushMode {
     none,    // keep going; output comes when the engine has a block
     sync,    // everything so far decodable (an empty stored block marks it)
+    full,    // as sync, and no later match reaches back past this point, so
+             // that inflating can start here (a block point)
     finish,  // end the stream: final block and Adler-32
 };
 

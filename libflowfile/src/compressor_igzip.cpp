@@ -37,7 +37,9 @@ class IgzipCompressor final : public Compressor {
                   std::vector<std::uint8_t>& out) override {
         zs_.next_in = const_cast<std::uint8_t*>(in.data());
         zs_.avail_in = static_cast<std::uint32_t>(in.size());
-        zs_.flush = mode == FlushMode::none ? NO_FLUSH : SYNC_FLUSH;
+        zs_.flush = mode == FlushMode::none   ? NO_FLUSH
+                    : mode == FlushMode::full ? FULL_FLUSH
+                                              : SYNC_FLUSH;
         zs_.end_of_stream = mode == FlushMode::finish ? 1 : 0;
         for (;;) {
             const std::size_t old = out.size();

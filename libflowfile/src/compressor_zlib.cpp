@@ -20,6 +20,7 @@ class ZlibCompressor final : public Compressor {
                   std::vector<std::uint8_t>& out) override {
         const int flush = mode == FlushMode::none   ? Z_NO_FLUSH
                           : mode == FlushMode::sync ? Z_SYNC_FLUSH
+                          : mode == FlushMode::full ? Z_FULL_FLUSH
                                                     : Z_FINISH;
         zs_.next_in = const_cast<Bytef*>(in.data());
         zs_.avail_in = static_cast<uInt>(in.size());

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <type_traits>
@@ -24,6 +25,8 @@ constexpr std::size_t raw_write_chunk = 32768;
 // at a time; the zlib output is the same, the call overhead is not.
 constexpr std::size_t deflate_slab = 256 * 1024;
 constexpr std::size_t compressed_write_chunk = 64 * 1024;
+// CMF and FLG: what both engines write before the deflate data.
+constexpr std::uint32_t zlib_header_size = 2;
 
 }  // namespace
 
@@ -149,12 +152,37 @@ void Writer::append(std::span<const R> records) {
             throw Error(sink_->name() + ": " + (std::is_same_v<R, Record6> ? "IPv6" : "IPv4") +
                         " records given to a file of export version " +
                         std::to_string(*header_.export_version));
-        const std::size_t old = raw_.size();
-        raw_.resize(old + records.size() * record_size_);
-        codec->encode(records.data(), records.size(), raw_.data() + old);
-        if (header_.block_checksums)
-            block_crc_ = crc32_update(block_crc_, raw_.data() + old, raw_.size() - old);
-        records_ += records.size();
+        const std::size_t block = options_.block_records;
+        const auto begin_block_point = [this] {
+            std::uint64_t offset = 0;
+            if (!compressor_) {
+                offset = header_.size + records_ * record_size_;
+            } else if (records_ == 0) {
+                // Both engines begin the stream with a 2-byte zlib header (no
+                // preset dictionary); the deflate data follows it.
+                offset = header_.size + zlib_header_size;
+            } else {
+                // The full flush empties the compressor: everything before
+                // the new block is now in the file or in out_.
+                compress_raw(3);
+                offset = bytes_out_ + out_.size();
+            }
+            block_points_.push_back({.first_record = records_, .offset = offset});
+        };
+        while (!records.empty()) {
+            // A block begins only with its first record, so that a file whose
+            // count is a multiple of the block size has no empty last block.
+            if (block > 0 && records_ % block == 0) begin_block_point();
+            const std::size_t room = block > 0 ? block - records_ % block : records.size();
+            const auto piece = records.first(std::min(room, records.size()));
+            const std::size_t old = raw_.size();
+            raw_.resize(old + piece.size() * record_size_);
+            codec->encode(piece.data(), piece.size(), raw_.data() + old);
+            if (header_.block_checksums)
+                block_crc_ = crc32_update(block_crc_, raw_.data() + old, raw_.size() - old);
+            records_ += piece.size();
+            records = records.subspan(piece.size());
+        }
         unflushed_ = true;
     }
     if (compressor_) {
@@ -246,11 +274,12 @@ void Writer::rewrite_header(const Header& h) {
         throw Error(sink_->name() + ": cannot rewrite header: " + std::strerror(put.error));
 }
 
-// mode: 0 = none, 1 = sync point, 2 = end of stream.
+// mode: 0 = none, 1 = sync point, 2 = end of stream, 3 = block point.
 void Writer::compress_raw(int mode) {
     compressor_->compress(raw_,
                           mode == 0   ? detail::FlushMode::none
                           : mode == 1 ? detail::FlushMode::sync
+                          : mode == 3 ? detail::FlushMode::full
                                       : detail::FlushMode::finish,
                           out_);
     raw_.clear();
