@@ -1,0 +1,28 @@
+#pragma once
+
+// Section C of an index file (flow-index(5)): the file's totals as a zlib
+// stream.  They are read only by summaries over whole files, so their size
+// matters more than their decoding time.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "flowfile/block_index.hpp"
+
+namespace flowfile::detail {
+
+struct EncodedTotals {
+    std::vector<std::uint8_t> stored;  // the zlib stream
+    std::uint64_t raw_size = 0;
+};
+
+EncodedTotals encode_totals(const FileTotals& totals);
+
+// nullopt when the stream does not inflate to `raw_size` bytes of
+// well-formed totals.
+std::optional<FileTotals> decode_totals(std::span<const std::uint8_t> stored,
+                                        std::uint64_t raw_size);
+
+}  // namespace flowfile::detail
