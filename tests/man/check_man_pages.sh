@@ -102,7 +102,9 @@ check_options() {  # PROGRAM BINARY MAN_DIR
     binary=$2
     dir=$3
     page=""
-    for candidate in "$dir/$program".[1-8]; do
+    # A program's page is in section 1 or 8; a file format of the same name
+    # (flow-index.5) is not where its options are documented.
+    for candidate in "$dir/$program".1 "$dir/$program".8 "$dir/$program".[2-7]; do
         [ -f "$candidate" ] && page=$candidate && break
     done
     if [ -z "$page" ]; then
@@ -190,7 +192,9 @@ self_test() {  # MAN_DIR PROGRAM=BINARY
     program=${2%%=*}
     binary=${2#*=}
     page=""
-    for candidate in "$dir/$program".[1-8]; do
+    # A program's page is in section 1 or 8; a file format of the same name
+    # (flow-index.5) is not where its options are documented.
+    for candidate in "$dir/$program".1 "$dir/$program".8 "$dir/$program".[2-7]; do
         [ -f "$candidate" ] && page=$candidate && break
     done
     [ -n "$page" ] || { echo "FAIL: no manual page for $program in $dir"; exit 1; }

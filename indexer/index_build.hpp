@@ -1,0 +1,42 @@
+#pragma once
+
+// The index of a file written without block points (an old flow-tools
+// archive, or a file whose index was lost), from one pass over its records.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "data_file.hpp"
+#include "flowfile/writer.hpp"
+
+namespace flowindex {
+
+struct BuiltIndex {
+    std::vector<std::uint8_t> bytes;  // the encoded index (flow-index(5))
+    std::uint64_t flows = 0;
+    std::uint64_t bytes_read = 0;  // of the data file
+};
+
+// Where the blocks of a file without flush points begin.  An uncompressed
+// file's records lie at fixed offsets, so any block size works: blocks of
+// `block_records`.  A compressed one can only be inflated from the start of
+// its zlib stream: one block for the whole file, still enough for the file's
+// filter and totals to pass it by or sum it up without inflating.
+std::vector<flowfile::BlockPoint> points_without_flushes(const flowfile::Header& header,
+                                                         std::size_t record_size,
+                                                         std::uint64_t flows,
+                                                         std::size_t block_records);
+
+// The records per block the index of such a file declares: 0 (one block)
+// for a compressed file.
+std::size_t declared_block_records(const flowfile::Header& header, std::size_t block_records);
+
+// Reads `file` once and builds its index.  Throws flowfile::Error (a read
+// problem, a file that changed under the reader).
+BuiltIndex build_index(const DataFile& file, std::size_t block_records);
+
+// Bytes of one stored record of the file's export version.
+std::size_t record_size_of(const flowfile::Header& header);
+
+}  // namespace flowindex
