@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <system_error>
 
+#include "flowfile/block_index.hpp"
 #include "flowfile/error.hpp"
 #include "rotation_schedule.hpp"
 
@@ -61,7 +63,7 @@ bool Archiver::accept(const FlowBatch& batch, WallTime now) {
 template <typename R>
 void Archiver::write_series(SeriesFile& file, std::span<const R> records) {
     try {
-        file.writer().write(records);
+        file.write(records);
     } catch (const flowfile::Error& e) {
         hold(e);
     }
@@ -200,7 +202,8 @@ flowfile::WriterOptions Archiver::writer_options() const {
             .sync_on_flush = true,
             .exclusive_lock = true,
             .engine = settings_.engine,
-            .checksum_blocks = expected_flush_points()};
+            .checksum_blocks = expected_flush_points(),
+            .block_records = settings_.index_block_records};
 }
 
 bool Archiver::open_file(WallTime now) {
@@ -325,12 +328,32 @@ void Archiver::file_done(const FinishedFile& file, bool final_close) {
     const std::string expiry_path = settings_.work_dir == "."
                                         ? file.final_relative
                                         : (settings_.work_dir / file.final_relative).string();
+    // Before the -R program, which may read it, and before expiry, which
+    // removes it with its file.
+    write_index(file);
     if (expiry_scanned_)
         expiry_list_.push_back(
             {.path = expiry_path, .size = file.size, .capture_start = file.capture_start});
     // flow-capture never expires at exit: the files of the last run stay.
     if (!final_close) run_expiry();
     if (!settings_.post_rotate_program.empty()) run_post_rotate(file.final_relative);
+}
+
+void Archiver::write_index(const FinishedFile& file) {
+    if (file.index.empty() && file.index_problem.empty()) return;  // indexing is off
+    std::string problem = file.index_problem;
+    if (problem.empty()) {
+        try {
+            flowfile::write_index_file(settings_.work_dir / file.final_relative, file.index);
+            ++index_files_written_;
+            return;
+        } catch (const std::exception& e) {
+            problem = e.what();
+        }
+    }
+    ++index_failures_;
+    log_(file.final_relative + ": no index written (" + problem +
+         "); the file is complete, flow-index can build its index later");
 }
 
 void Archiver::start_expiry() {

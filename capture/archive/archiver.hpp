@@ -4,9 +4,9 @@
 // flow-tools file and, once IPv6 flows arrive in its period, its IPv6 sibling
 // of the same name date), names and nests them, rotates them together on the
 // schedule or on request, writes the per-file counters into the headers,
-// renames tmp- to ft- (tmp-ip6. to ip6.), runs expiry and the post-rotate
-// program.  Time is always passed in, so tests drive it without
-// waiting and the daemon decides what "now" is.
+// renames tmp- to ft- (tmp-ip6. to ip6.), writes each finished file's block
+// index beside it, runs expiry and the post-rotate program.  Time is always passed in, so tests
+// drive it without waiting and the daemon decides what "now" is.
 
 #include <cstdint>
 #include <filesystem>
@@ -45,6 +45,12 @@ struct ArchiverSettings {
     bool expiry_dry_run = false;    // -d
     // -R: run with the relative ft- path as its only argument, in work_dir.
     std::string post_rotate_program;
+    // --index-block: records per independently readable block, and an
+    // ix- index beside each finished file (flow-index(5)); 0 = neither,
+    // flow-tools' layout.  The daemon's default is
+    // flowfile::default_block_records; here 0, so that a test sees exactly
+    // the files it asks for.
+    std::size_t index_block_records = 0;
 };
 
 // Seconds (with fraction) since 1970.
@@ -92,6 +98,10 @@ class Archiver {
     std::uint64_t files_finished() const { return files_finished_; }
     std::uint64_t ipv6_files_finished() const { return ipv6_files_finished_; }
     std::uint64_t write_errors() const { return write_errors_; }
+    // ix- files written beside finished files, and finished files left
+    // without one (the reason is logged once per file).
+    std::uint64_t index_files_written() const { return index_files_written_; }
+    std::uint64_t index_failures() const { return index_failures_; }
     // Flows written into an open file that someone removed (with its
     // directory, say) before it was finished: gone with it.
     std::uint64_t flows_removed_with_open_file() const { return flows_removed_; }
@@ -112,8 +122,12 @@ class Archiver {
     bool close_file(WallTime now, bool final_close = false);
     // Renames one finished file, or queues the rename for a retry.
     void rename_finished(const FinishedFile& file, WallTime now, bool final_close);
-    // After a successful close and rename: expiry and the -R program.
+    // After a successful close and rename: the index, expiry and the -R
+    // program.
     void file_done(const FinishedFile& file, bool final_close);
+    // Writes the file's index beside it under its final name; a failure is
+    // logged and counted, and the file stays as it is.
+    void write_index(const FinishedFile& file);
     void retry_renames(WallTime now);
     // Writes into one series' file; a write error makes the writer hold the
     // records and the archiver block.
@@ -152,6 +166,8 @@ class Archiver {
     std::uint64_t files_finished_ = 0;
     std::uint64_t ipv6_files_finished_ = 0;
     std::uint64_t write_errors_ = 0;
+    std::uint64_t index_files_written_ = 0;
+    std::uint64_t index_failures_ = 0;
     std::string last_error_;
     std::vector<flowfile::ExpiryEntry> expiry_list_;
     // -d: how many of expiry_list_'s oldest files were already reported as

@@ -7,10 +7,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include <memory>
+
 #include "flowfile/archive.hpp"
+#include "flowfile/block_index.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
+#include "series_index.hpp"
 
 namespace capture {
 
@@ -32,15 +36,27 @@ std::uint32_t modification_time(const fs::path& p) {
     return ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint32_t>(st.st_mtime) : 0;
 }
 
-// Copies every record the reader delivers into the writer; the reader's
-// status then says how the leftover ended.
+// Copies every record the reader delivers into the writer, and into the
+// index while it takes them; the reader's status then says how the
+// leftover ended.  The index is optional: when it fails, `index_problem`
+// says why and the copy goes on without it.
 template <typename Reader>
-void copy_records(Reader& reader, flowfile::Writer& writer) {
-    for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch())
+void copy_records(Reader& reader, flowfile::Writer& writer, std::unique_ptr<SeriesIndex>& index,
+                  std::string& index_problem) {
+    for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch()) {
         writer.write(batch);
+        if (!index) continue;
+        try {
+            index->add(batch);
+        } catch (const std::exception& e) {
+            index_problem = e.what();
+            index.reset();
+        }
+    }
 }
 
-RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
+RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name,
+                          std::size_t block_records) {
     RecoveredFile result;
     result.tmp_path = tmp.string();
     const fs::path final_path = tmp.parent_path() / name.closed().str();
@@ -60,11 +76,20 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
         auto writer = flowfile::Writer::create(staging, header,
                                                {.compression_level = level,
                                                 .flush_interval = std::chrono::milliseconds(0),
-                                                .checksum_blocks = 1});
+                                                .checksum_blocks = 1,
+                                                .block_records = block_records});
+        std::unique_ptr<SeriesIndex> index;
+        if (block_records > 0) {
+            try {
+                index = std::make_unique<SeriesIndex>(header, block_records);
+            } catch (const std::exception& e) {
+                result.index_problem = e.what();
+            }
+        }
         if (reader.ipv4)
-            copy_records(*reader.ipv4, *writer);
+            copy_records(*reader.ipv4, *writer, index, result.index_problem);
         else
-            copy_records(*reader.ipv6, *writer);
+            copy_records(*reader.ipv6, *writer, index, result.index_problem);
         const flowfile::ReadStatus& status =
             reader.ipv4 ? reader.ipv4->status() : reader.ipv6->status();
         result.flows = status.records;
@@ -73,10 +98,27 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
                         .lost_flows = header.lost_flows.value_or(0),
                         .corrupt_packets = header.corrupt_packets.value_or(0),
                         .seq_resets = header.seq_resets.value_or(0)});
+        // From the staging file, whose header is now the final one.
+        std::vector<std::uint8_t> index_bytes;
+        if (index) {
+            try {
+                index_bytes =
+                    index->encode(staging, writer->block_points(), writer->bytes_written());
+            } catch (const std::exception& e) {
+                result.index_problem = e.what();
+            }
+        }
         fs::rename(staging, final_path);
         fs::remove(tmp);
         result.final_path = final_path.string();
         result.recovered = true;
+        if (!index_bytes.empty()) {
+            try {
+                flowfile::write_index_file(final_path, index_bytes);
+            } catch (const std::exception& e) {
+                result.index_problem = e.what();
+            }
+        }
     } catch (const std::exception& e) {
         std::error_code ec;
         fs::remove(staging, ec);
@@ -88,7 +130,8 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name) {
 }  // namespace
 
 std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesting,
-                                             const std::function<void(const std::string&)>& log) {
+                                             const std::function<void(const std::string&)>& log,
+                                             std::size_t block_records) {
     std::vector<RecoveredFile> results;
     std::error_code ec;
     fs::recursive_directory_iterator it(work_dir, fs::directory_options::skip_permission_denied,
@@ -110,12 +153,16 @@ std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesti
     }
     for (const auto& [path, name] : leftovers) {
         if (in_use(path)) continue;
-        RecoveredFile r = recover_one(path, name);
-        if (r.recovered)
+        RecoveredFile r = recover_one(path, name, block_records);
+        if (!r.recovered) {
+            log("cannot recover " + r.tmp_path + ": " + r.problem);
+        } else {
             log("recovered " + r.tmp_path + " as " + r.final_path + ": " + std::to_string(r.flows) +
                 " flows" + (r.problem.empty() ? "" : " (" + r.problem + ")"));
-        else
-            log("cannot recover " + r.tmp_path + ": " + r.problem);
+            if (!r.index_problem.empty())
+                log(r.final_path + ": no index written (" + r.index_problem +
+                    "); the file is complete, flow-index can build its index later");
+        }
         results.push_back(std::move(r));
     }
     return results;

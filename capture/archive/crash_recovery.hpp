@@ -7,6 +7,7 @@
 // are forever; operators then find "incomplete" files that expiry and scripts
 // treat differently.
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -21,6 +22,9 @@ struct RecoveredFile {
     std::uint64_t flows = 0;
     std::string problem;  // how the leftover ended (reader status), "" when clean
     bool recovered = false;
+    // Why the recovered file has no index although one was asked for; ""
+    // when it has one, or none was asked for.
+    std::string index_problem;
 };
 
 // Walks `work_dir` (no symlinks followed) for tmp- files with flow file names
@@ -32,7 +36,14 @@ struct RecoveredFile {
 // renamed to the ft- name; only then is the tmp- file removed.  A leftover
 // whose ft- name already exists, or that cannot be read or written, is kept
 // and reported.  Never throws for one bad file.
+//
+// `block_records` (--index-block): the new file gets block points every so
+// many records and its ix- index (flow-index(5)) is written beside it once
+// it has its name, from the records as they are copied: recovery rewrites
+// the file anyway, so the index costs no second read.  An index that cannot
+// be written is logged and the file is recovered all the same.  0: neither.
 std::vector<RecoveredFile> recover_leftovers(const std::filesystem::path& work_dir, int nesting,
-                                             const std::function<void(const std::string&)>& log);
+                                             const std::function<void(const std::string&)>& log,
+                                             std::size_t block_records = 0);
 
 }  // namespace capture

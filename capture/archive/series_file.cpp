@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <cerrno>
+#include <exception>
 #include <system_error>
 
 #include "flowfile/error.hpp"
@@ -27,6 +28,15 @@ void SeriesFile::create(const std::filesystem::path& work_dir, int nesting,
         if (!existed) std::filesystem::remove(path, exists_ec);
         throw;
     }
+    index_problem_.clear();
+    index_.reset();
+    if (options.block_records > 0) {
+        try {
+            index_ = std::make_unique<SeriesIndex>(header, options.block_records);
+        } catch (const std::exception& e) {
+            index_problem_ = e.what();  // the file is written without one
+        }
+    }
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
         dev_ = static_cast<std::uint64_t>(st.st_dev);
@@ -34,6 +44,35 @@ void SeriesFile::create(const std::filesystem::path& work_dir, int nesting,
     }
     name_ = name;
     relative_ = relative;
+    path_ = path;
+}
+
+template <typename R>
+void SeriesFile::write(std::span<const R> records) {
+    const std::uint64_t before = writer_->records_written();
+    try {
+        writer_->write(records);
+    } catch (const flowfile::Error&) {
+        index_accepted(records, before);
+        throw;
+    }
+    index_accepted(records, before);
+}
+
+template void SeriesFile::write(std::span<const flowfile::Record>);
+template void SeriesFile::write(std::span<const flowfile::Record6>);
+
+template <typename R>
+void SeriesFile::index_accepted(std::span<const R> records, std::uint64_t before) {
+    const std::uint64_t taken = writer_->records_written() - before;
+    if (!index_ || taken == 0) return;
+    try {
+        index_->add(records.first(static_cast<std::size_t>(taken)));
+    } catch (const std::exception& e) {
+        // The index is optional: the file goes on without one.
+        index_problem_ = e.what();
+        index_.reset();
+    }
 }
 
 bool SeriesFile::still_there(const std::filesystem::path& work_dir) const {
@@ -48,6 +87,7 @@ bool SeriesFile::still_there(const std::filesystem::path& work_dir) const {
 std::uint64_t SeriesFile::abandon() {
     const std::uint64_t lost = writer_ ? writer_->records_written() : 0;
     writer_.reset();  // flushes into the removed file and lets go of it
+    index_.reset();
     relative_.clear();
     return lost;
 }
@@ -58,7 +98,18 @@ FinishedFile SeriesFile::finish(const flowfile::CloseCounters& counters, int nes
                       .final_relative = flowfile::nest_path(name_.closed(), nesting),
                       .size = writer_->bytes_written(),
                       .capture_start = static_cast<std::uint32_t>(name_.creation_time()),
-                      .ipv6_series = name_.ipv6_series()};
+                      .ipv6_series = name_.ipv6_series(),
+                      .index = {},
+                      .index_problem = index_problem_};
+    if (index_) {
+        try {
+            done.index = index_->encode(path_, writer_->block_points(), done.size);
+        } catch (const std::exception& e) {
+            done.index_problem = e.what();
+        }
+    }
+    index_.reset();
+    index_problem_.clear();
     writer_.reset();
     relative_.clear();
     return done;

@@ -9,11 +9,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "flowfile/archive.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/writer.hpp"
+#include "series_index.hpp"
 
 namespace capture {
 
@@ -25,6 +28,11 @@ struct FinishedFile {
     std::uint64_t size = 0;
     std::uint32_t capture_start = 0;
     bool ipv6_series = false;
+    // The encoded block index (flow-index(5)) to write beside the file once
+    // it has its final name; empty when indexing is off or it failed.
+    std::vector<std::uint8_t> index;
+    // Why the index could not be encoded; empty when it was, or is off.
+    std::string index_problem;
 };
 
 class SeriesFile {
@@ -34,7 +42,8 @@ class SeriesFile {
     SeriesFile& operator=(const SeriesFile&) = delete;
 
     // Creates `name` (a tmp- name) at its -N place below `work_dir`, its
-    // directories included.  Throws flowfile::Error; a file this call created
+    // directories included; with options.block_records the file's block
+    // index is built as it is written.  Throws flowfile::Error; a file this call created
     // but could not write the header into (disk full) is removed again: the
     // retry takes another name and it would stay behind, cut and unreadable.
     void create(const std::filesystem::path& work_dir, int nesting, const flowfile::FileName& name,
@@ -48,6 +57,12 @@ class SeriesFile {
     const std::string& relative() const { return relative_; }
     std::uint64_t bytes_written() const { return writer_ ? writer_->bytes_written() : 0; }
 
+    // Writes into the file and its index.  The records the writer accepted
+    // go to the index also when writing them failed (the writer keeps them
+    // and writes them later).  Throws flowfile::Error as Writer::write.
+    template <typename R>
+    void write(std::span<const R> records);
+
     // False when the path no longer names the file created (removed, or
     // replaced by another); true when that cannot be told (e.g. EACCES).
     bool still_there(const std::filesystem::path& work_dir) const;
@@ -55,13 +70,25 @@ class SeriesFile {
     // Lets go of a file someone removed: returns the flows that went with it.
     std::uint64_t abandon();
 
-    // Ends the data and rewrites the header with the final counters.
-    // Throws flowfile::Error and stays open (to be finished again once the
-    // cause is gone) when that fails.  The rename is the caller's.
+    // Ends the data and rewrites the header with the final counters, and
+    // encodes the index (a failure there is FinishedFile::index_problem:
+    // the data file is complete all the same).  Throws flowfile::Error and
+    // stays open (to be finished again once the cause is gone) when the
+    // data cannot be finished.  The rename and the index file are the
+    // caller's.
     FinishedFile finish(const flowfile::CloseCounters& counters, int nesting);
 
   private:
+    // Feeds the index what the writer took since it held `before` records.
+    template <typename R>
+    void index_accepted(std::span<const R> records, std::uint64_t before);
+
     std::unique_ptr<flowfile::Writer> writer_;
+    // Null when indexing is off, or after the builder failed (the problem
+    // is kept for the finished file).
+    std::unique_ptr<SeriesIndex> index_;
+    std::string index_problem_;
+    std::filesystem::path path_;  // of the open file
     flowfile::FileName name_;
     std::string relative_;
     // Identity of the created file, to notice it being removed or replaced.

@@ -313,6 +313,16 @@ const OptionRow option_rows[] = {
      [](CaptureOptions& o, const std::string& k, const std::string& v) {
          o.template_lifetime = number_in(k, v, 0, 86400, "0..86400 seconds");
      }},
+    {"index-block", "RECORDS", Group::flowkeep,
+     "end an independently readable block every RECORDS records and write an ix- index "
+     "beside each finished file for the query tools, 0 or 64..1048576 (0: neither, "
+     "flow-tools' exact layout; default 1024)",
+     [](CaptureOptions& o, const std::string& k, const std::string& v) {
+         const std::string accepted = "0 (off) or 64..1048576 records";
+         const long long n = number_in(k, v, 0, 1048576, accepted);
+         if (n != 0 && n < 64) fail(k, v, "out of range (accepted: " + accepted + ")");
+         o.index_block = static_cast<std::size_t>(n);
+     }},
     {"fast", nullptr, Group::flowkeep,
      "compress with ISA-L igzip instead of zlib: about a tenth of the CPU for files about 10% "
      "larger, still ordinary flow-tools files; no effect with -z 0",

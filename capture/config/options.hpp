@@ -7,6 +7,7 @@
 // options of flowkeep's own.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "archive/rotation_schedule.hpp"
+#include "flowfile/block_index.hpp"
 #include "flowfile/header.hpp"
 #include "listen_address.hpp"
 
@@ -85,6 +87,9 @@ struct CaptureOptions {
     std::int64_t template_lifetime = 1800;
     // --fast: compress with ISA-L's igzip (level 3) instead of zlib at -z.
     bool fast = false;
+    // --index-block: records per independently readable block and an ix-
+    // index beside each finished file (flow-index(5)); 0 = neither.
+    std::size_t index_block = flowfile::default_block_records;
     // --user: switch to this user (and its primary group) after binding the
     // socket and writing the pidfile; empty = stay who we were started as.
     std::string user;

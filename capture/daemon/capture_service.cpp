@@ -221,6 +221,8 @@ CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64
             .kernel_drops = c.kernel_drops.load(),
             .files_finished = a.files_finished(),
             .ipv6_files_finished = a.ipv6_files_finished(),
+            .index_files_written = a.index_files_written(),
+            .index_failures = a.index_failures(),
             .write_errors = a.write_errors(),
             .catch_up_episodes = c.catch_up_episodes.load(),
             .exporters = c.exporters.load(),
@@ -284,6 +286,7 @@ ArchiverSettings archiver_settings(const CaptureOptions& o) {
     settings.expiry = {.max_files = o.expire_count, .max_bytes = o.expire_size};
     settings.expiry_dry_run = o.debug_level != 0;
     settings.post_rotate_program = o.post_rotate_program.value_or("");
+    settings.index_block_records = o.index_block;
     return settings;
 }
 
@@ -550,7 +553,7 @@ int CaptureService::run() {
         !problem.empty())
         return start_failed(problem);
     if (report_) report_->ready();
-    recover_leftovers(".", options_.nesting, log);
+    recover_leftovers(".", options_.nesting, log, options_.index_block);
     // Expiry scans after recovery, so it lists the recovered ft- files.
     archiver.start_expiry();
 

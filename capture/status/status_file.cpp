@@ -43,6 +43,9 @@ constexpr auto fields = std::to_array<Field>({
     {"kernel_drops", &CaptureStatus::kernel_drops, Need::judged},
     {"files_finished", &CaptureStatus::files_finished, Need::judged},
     {"ipv6_files_finished", &CaptureStatus::ipv6_files_finished, Need::shown},
+    // Not judged: the index is optional and flow-index builds missing ones.
+    {"index_files_written", &CaptureStatus::index_files_written, Need::shown},
+    {"index_failures", &CaptureStatus::index_failures, Need::shown},
     {"write_errors", &CaptureStatus::write_errors, Need::judged},
     {"catch_up_episodes", &CaptureStatus::catch_up_episodes, Need::shown},
     {"exporters", &CaptureStatus::exporters, Need::shown},

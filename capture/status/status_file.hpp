@@ -26,6 +26,8 @@ struct CaptureStatus {
     std::uint64_t kernel_drops = 0;         // datagrams
     std::uint64_t files_finished = 0;       // both series
     std::uint64_t ipv6_files_finished = 0;  // of files_finished, those of the IPv6 series
+    std::uint64_t index_files_written = 0;  // ix- files beside finished files
+    std::uint64_t index_failures = 0;       // finished files left without their ix- file
     std::uint64_t write_errors = 0;
     std::uint64_t catch_up_episodes = 0;
     std::uint64_t exporters = 0;

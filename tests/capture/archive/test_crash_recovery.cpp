@@ -6,6 +6,7 @@
 
 #include "archive/archiver.hpp"
 #include "archive/crash_recovery.hpp"
+#include "flowfile/block_index.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "support/files.hpp"
@@ -234,4 +235,48 @@ TEST_CASE("tmp-v05 and tmp-ip6 leftovers of one period are both finished",
     CHECK(ip6_result->final_path == (day / "ip6.2009-10-15.153110+0000").string());
     CHECK(std::count_if(log_lines.begin(), log_lines.end(),
                         [](const std::string& l) { return l.rfind("recovered ", 0) == 0; }) == 2);
+}
+
+TEST_CASE("a recovered file gets its index when block points are asked for",
+          "[capture][recovery][index]") {
+    const int level = GENERATE(0, 6);
+    TempDir dir;
+    const auto recs = flows(2500);
+    leave_tmp(dir.path(), recs, level);
+    const fs::path ft = dir / "ft-v05.2009-10-15.153110+0000";
+    const fs::path ix = dir / "ix-ft-v05.2009-10-15.153110+0000";
+    log_lines.clear();
+    const auto results = capture::recover_leftovers(dir.path(), 0, remember, 1024);
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].recovered);
+    CHECK(results[0].index_problem.empty());
+    Header h;
+    CHECK(read_all(ft, &h) == recs);
+    REQUIRE(fs::exists(ix));
+    const BlockIndex::Opened opened = BlockIndex::open(ft);
+    INFO(opened.message);
+    REQUIRE(opened.problem == IndexProblem::none);
+    CHECK(opened.index->flows() == h.flow_count);
+    CHECK(opened.index->blocks() == 3);
+    CHECK(opened.index->block(2).first_record == 2048);
+    std::uint64_t packets = 0;
+    for (const Record& r : recs) packets += r.dpkts;
+    REQUIRE(opened.index->totals());
+    CHECK(opened.index->totals()->all ==
+          FlowCounts{.flows = 2500, .packets = packets, .octets = 0});
+    // The recovery line alone: no index problem.
+    REQUIRE(log_lines.size() == 1);
+    CHECK_THAT(log_lines[0], Catch::StartsWith("recovered "));
+}
+
+TEST_CASE("a leftover recovered without block points has no index", "[capture][recovery][index]") {
+    TempDir dir;
+    leave_tmp(dir.path(), flows(20), 6);
+    log_lines.clear();
+    const auto results = capture::recover_leftovers(dir.path(), 0, remember, 0);
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].recovered);
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename());
+    CHECK(names == std::vector<std::string>{"ft-v05.2009-10-15.153110+0000"});
 }

@@ -149,6 +149,15 @@ TEST_CASE("a bad config line is named by file and line", "[capture][config]") {
           "test.conf:1: a line cannot end with a backslash");
 }
 
+TEST_CASE("a config line takes --index-block as the command line does", "[capture][config]") {
+    const auto lines = parse_config_text("-w /a --index-block 512 0/0/9995\n-w /b 0/0/9996\n", "t");
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].options.index_block == 512);
+    CHECK(lines[1].options.index_block == 1024);
+    CHECK(config_error("-w /a --index-block 8 0/0/9995\n") ==
+          "test.conf:1: --index-block 8: out of range (accepted: 0 (off) or 64..1048576 records)");
+}
+
 TEST_CASE("two daemon lines may not share a pidfile", "[capture][config]") {
     CHECK(config_error("-w /a 0/0/9995\n-w /b 0/0/9995\n") ==
           "test.conf:2: pidfile /var/run/flow-capture.pid.9995 is also used by line 1 (give each "

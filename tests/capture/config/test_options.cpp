@@ -204,6 +204,11 @@ TEST_CASE("flowkeep's long options", "[capture][options]") {
     CHECK(with({}).template_lifetime == 1800);
     CHECK(with({"--template-lifetime", "600"}).template_lifetime == 600);
     CHECK(with({"--template-lifetime=0"}).template_lifetime == 0);
+    CHECK(with({}).index_block == 1024);
+    CHECK(with({"--index-block", "512"}).index_block == 512);
+    CHECK(with({"--index-block=0"}).index_block == 0);
+    CHECK(with({"--index-block", "64"}).index_block == 64);
+    CHECK(with({"--index-block", "1048576"}).index_block == 1048576);
 }
 
 TEST_CASE("help and version stop the parse where they stand", "[capture][options]") {
@@ -436,6 +441,14 @@ TEST_CASE("every option error names the option and the accepted form", "[capture
           "--template-lifetime 86401: out of range (accepted: 0..86400 seconds)");
     CHECK(error_with({"--template-lifetime", "30m"}) ==
           "--template-lifetime 30m: not a whole number (accepted: 0..86400 seconds)");
+    CHECK(error_with({"--index-block", "63"}) ==
+          "--index-block 63: out of range (accepted: 0 (off) or 64..1048576 records)");
+    CHECK(error_with({"--index-block", "1048577"}) ==
+          "--index-block 1048577: out of range (accepted: 0 (off) or 64..1048576 records)");
+    CHECK(error_with({"--index-block", "-1"}) ==
+          "--index-block -1: out of range (accepted: 0 (off) or 64..1048576 records)");
+    CHECK(error_with({"--index-block", "1k"}) ==
+          "--index-block 1k: not a whole number (accepted: 0 (off) or 64..1048576 records)");
     CHECK(error_with({"--status-file="}) ==
           "option --status-file needs a value after '=': --status-file=PATH");
     CHECK(error_with({"--help=yes"}) == "option --help takes no value");
@@ -481,8 +494,9 @@ TEST_CASE("the usage text lists every option", "[capture][options][usage]") {
                                  std::string("huw").find(letter) != std::string::npos;
         CHECK(in_synopsis);
     }
-    for (const char* long_option : {"--flush-interval SECONDS", "--status-file PATH",
-                                    "--receive-buffer BYTES", "--help", "--version"}) {
+    for (const char* long_option :
+         {"--flush-interval SECONDS", "--status-file PATH", "--receive-buffer BYTES",
+          "--index-block RECORDS", "--help", "--version"}) {
         INFO(long_option);
         CHECK(usage.find(std::string("\n  ") + long_option) != std::string::npos);
     }

@@ -30,6 +30,8 @@ CaptureStatus every_field_set() {
     s.kernel_drops = 6;
     s.files_finished = 7;
     s.ipv6_files_finished = 28;
+    s.index_files_written = 29;
+    s.index_failures = 30;
     s.write_errors = 8;
     s.catch_up_episodes = 9;
     s.exporters = 10;
@@ -99,6 +101,8 @@ const std::string written_now =
     "kernel_drops=6\n"
     "files_finished=7\n"
     "ipv6_files_finished=28\n"
+    "index_files_written=29\n"
+    "index_failures=30\n"
     "write_errors=8\n"
     "catch_up_episodes=9\n"
     "exporters=10\n"
@@ -140,6 +144,7 @@ TEST_CASE("the status file keeps the bytes and key order older flow-capture vers
     // skipped and the counters it did not have read as 0.
     CaptureStatus older = every_field_set();
     older.ipv6_files_finished = 0;
+    older.index_files_written = older.index_failures = 0;
     older.template_datagrams = older.templates = older.templates_refused = 0;
     older.no_template_sets = older.malformed_sets = older.ipv6_flows = 0;
     older.unplaceable_time_flows = older.oversized_flows = older.no_address_flows = 0;
