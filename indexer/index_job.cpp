@@ -87,8 +87,12 @@ JobResult index(const DataFile& file, const JobSettings& settings) {
 
     bool rewrite = false;
     if (settings.rewrite && worth_rewriting(file, current, settings.block_records)) {
+        std::error_code ec;
         if (const auto why_not = why_not_rewritable(file.header()))
             r.note = path.string() + ": not rewritten: " + *why_not;
+        else if (std::filesystem::is_symlink(path, ec))
+            // The rename would replace the link, not the file it names.
+            r.note = path.string() + ": not rewritten: a symbolic link (name the file itself)";
         else
             rewrite = true;
     }

@@ -244,3 +244,17 @@ TEST_CASE("a file another flow-index is rewriting is left to it") {
     CHECK(slurp(a.old_compressed) == before);
     CHECK(slurp(busy) == std::vector<std::uint8_t>{1, 2, 3});
 }
+
+TEST_CASE("flow-index --rewrite does not rewrite through a symbolic link") {
+    IndexArchive a;
+    const fs::path link = a.dir / "ft-v05.2025-12-01.100000+0000";
+    fs::create_symlink(a.old_compressed, link);
+    const auto before = slurp(a.old_compressed);
+    const ToolRun run = flow_index("--rewrite " + shell_arg(link));
+    INFO(run.out << run.err);
+    CHECK(run.status == 0);
+    CHECK(run.out.find(link.string() + ": not rewritten: a symbolic link") != std::string::npos);
+    CHECK(fs::is_symlink(link));
+    CHECK(slurp(a.old_compressed) == before);
+    CHECK(open_index(link)->blocks() == 1);
+}
