@@ -38,7 +38,8 @@ bool may_hold_ipv6(const InputSelection& inputs) {
 
 }  // namespace
 
-ScanReport list_flows(const Query& query, FlowSink& sink, ListingOrder order) {
+ScanReport list_flows(const Query& query, FlowSink& sink, ListingOrder order,
+                      const SortLimits& sort) {
     const RecordSelector select = query.selector();
     ScanOptions scan = query.scan;
     // Flows printed while the scan runs would share a terminal line with
@@ -57,9 +58,10 @@ ScanReport list_flows(const Query& query, FlowSink& sink, ListingOrder order) {
     }
 
     // Within one file flows are nearly in start order already, and files
-    // come oldest first: each file is sorted on its own, kept packed, and
-    // the files merged (StartOrderedFlows), IPv4 and IPv6 files alike.
-    StartOrderedFlows flows;
+    // come oldest first: each file is sorted on its own, kept packed (in
+    // temporary files beyond the memory allowed), and the files merged
+    // (StartOrderedFlows), IPv4 and IPv6 files alike.
+    StartOrderedFlows flows(sort);
     std::vector<flowfile::Record> file_flows;
     std::vector<flowfile::Record6> file_flows6;
     std::optional<std::size_t> file_index;

@@ -12,10 +12,18 @@ void add_listing_options(CLI::App& app, ListingOptionText& text,
                        "; account,device with --clients). Names: " + column_names())
         ->type_name("LIST")
         ->group("Output");
-    app.add_option("--sort", text.sort,
-                   "start: chronological order over all files (holds the matching flows in "
-                   "memory); default: file by file as stored")
-        ->check(CLI::IsMember({"start"}))
+    CLI::Option* sort =
+        app.add_option("--sort", text.sort,
+                       "start: chronological order over all files (in --sort-memory, then "
+                       "temporary files in $TMPDIR); default: file by file as stored")
+            ->check(CLI::IsMember({"start"}))
+            ->group("Output");
+    app.add_option("--sort-memory", text.sort_memory_mib,
+                   "MiB of matching flows --sort start holds before it writes them to "
+                   "temporary files in $TMPDIR (default 256)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+        ->needs(sort)
+        ->type_name("MIB")
         ->group("Output");
     app.add_flag("--descriptions", text.descriptions,
                  "Protocols and well-known ports by name (/etc/protocols, /etc/services)")
@@ -24,6 +32,12 @@ void add_listing_options(CLI::App& app, ListingOptionText& text,
 
 ListingOrder listing_order(const ListingOptionText& text) {
     return text.sort == "start" ? ListingOrder::start : ListingOrder::files;
+}
+
+SortLimits sort_limits(const ListingOptionText& text) {
+    SortLimits limits;
+    limits.memory_bytes = text.sort_memory_mib << 20;
+    return limits;
 }
 
 FlowRenderer make_flow_renderer(const ListingOptionText& text, const Query& query,

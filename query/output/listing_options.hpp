@@ -16,6 +16,7 @@ struct ListingOptionText {
     QueryOptionText query;
     std::string fields;
     std::string sort;
+    std::size_t sort_memory_mib = 256;  // --sort-memory
     bool descriptions = false;
 };
 
@@ -24,6 +25,8 @@ void add_listing_options(CLI::App& app, ListingOptionText& text,
                          const std::string& default_columns);
 
 ListingOrder listing_order(const ListingOptionText& text);
+// --sort start's memory (--sort-memory) and temporary files ($TMPDIR).
+SortLimits sort_limits(const ListingOptionText& text);
 
 // The renderer for --fields (default: `default_columns`, plus account and
 // device with --clients).  Throws UsageError for an unknown column or a

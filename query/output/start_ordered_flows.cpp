@@ -1,11 +1,10 @@
 #include "output/start_ordered_flows.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <optional>
 #include <queue>
 #include <type_traits>
+#include <utility>
 
 namespace flowquery {
 
@@ -14,9 +13,6 @@ namespace {
 using flowfile::Record;
 using flowfile::Record6;
 
-static_assert(std::is_trivially_copyable_v<Record>);
-static_assert(std::is_trivially_copyable_v<Record6>);
-
 std::int64_t start_of(const Record& r) {
     return flowfile::flow_times(r).start_ms;
 }
@@ -24,68 +20,67 @@ std::int64_t start_of(const Record6& r) {
     return r.start_ms;
 }
 
-template <typename R>
-constexpr std::size_t mask_bytes = (sizeof(R) + 7) / 8;
-template <typename R>
-using RecordBytes = std::array<unsigned char, sizeof(R)>;
+// A run in memory costs its bytes and, merged, its reader.
+constexpr std::size_t run_overhead = sizeof(PackedRun) + 64;
 
-// A record as a bitmap of the bytes that differ from the previous record of
-// the run, then those bytes XORed with it.
-template <typename R>
-void append_packed(std::vector<unsigned char>& out, const RecordBytes<R>& previous,
-                   const RecordBytes<R>& current) {
-    const std::size_t mask_at = out.size();
-    out.resize(mask_at + mask_bytes<R>, 0);
-    for (std::size_t i = 0; i < sizeof(R); ++i) {
-        const auto x = static_cast<unsigned char>(previous[i] ^ current[i]);
-        if (x == 0) continue;
-        out[mask_at + i / 8] |= static_cast<unsigned char>(1u << (i % 8));
-        out.push_back(x);
+// Where a merge writes: packed into a buffer that goes to `file` a MiB at
+// a time.
+class SpillWriter {
+  public:
+    explicit SpillWriter(const std::filesystem::path& dir) : file_(dir) {
+        buffer_.reserve(flush_at + max_packed_flow_bytes);
+    }
+
+    void add(const UnpackedFlow& f) {
+        if (f.ipv6)
+            packer_.append(buffer_, f.record6);
+        else
+            packer_.append(buffer_, f.record);
+        ++count_;
+        if (buffer_.size() >= flush_at) flush();
+    }
+
+    SpillFile finish() {
+        flush();
+        return std::move(file_);
+    }
+    std::uint64_t count() const { return count_; }
+
+  private:
+    static constexpr std::size_t flush_at = std::size_t{1} << 20;
+    void flush() {
+        file_.append(buffer_);
+        buffer_.clear();
+    }
+    SpillFile file_;
+    FlowPacker packer_;
+    std::vector<unsigned char> buffer_;
+    std::uint64_t count_ = 0;
+};
+
+// Merges `runs` into one start order, handing each flow to `take`: the
+// earliest start first, equal starts in the order of `runs` (each run
+// holds flows added after those of the runs before it), as a stable sort
+// of all of them one after the other would leave them.
+template <typename Take>
+void merge_runs(std::vector<PackedRun>& runs, Take&& take) {
+    using Head = std::pair<std::int64_t, std::size_t>;  // start, run
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].next()) heads.emplace(runs[i].flow().start_ms, i);
+    while (!heads.empty()) {
+        const std::size_t i = heads.top().second;
+        heads.pop();
+        take(runs[i].flow());
+        if (runs[i].next()) heads.emplace(runs[i].flow().start_ms, i);
     }
 }
 
-// Reads one run back, record after record.
-template <typename R>
-class RunCursor {
-  public:
-    explicit RunCursor(const std::vector<unsigned char>& packed, std::uint64_t count)
-        : data_(packed.data()), left_(count) {
-        bytes_.fill(0);
-    }
-
-    bool next() {
-        if (left_ == 0) return false;
-        --left_;
-        const unsigned char* mask = data_;
-        data_ += mask_bytes<R>;
-        for (std::size_t i = 0; i < sizeof(R); ++i)
-            if ((mask[i / 8] >> (i % 8)) & 1u) bytes_[i] ^= *data_++;
-        std::memcpy(&record_, bytes_.data(), sizeof(R));
-        start_ms_ = start_of(record_);
-        return true;
-    }
-
-    const R& record() const { return record_; }
-    std::int64_t start_ms() const { return start_ms_; }
-
-  private:
-    const unsigned char* data_;
-    std::uint64_t left_;
-    RecordBytes<R> bytes_;
-    R record_;
-    std::int64_t start_ms_ = 0;
-};
-
-// One run's cursor, of the run's series.
-struct AnyCursor {
-    std::optional<RunCursor<Record>> ipv4;
-    std::optional<RunCursor<Record6>> ipv6;
-
-    bool next() { return ipv6 ? ipv6->next() : ipv4->next(); }
-    std::int64_t start_ms() const { return ipv6 ? ipv6->start_ms() : ipv4->start_ms(); }
-};
-
 }  // namespace
+
+StartOrderedFlows::StartOrderedFlows(SortLimits limits) : limits_(std::move(limits)) {
+    limits_.fan_in = std::max<std::size_t>(limits_.fan_in, 2);
+}
 
 template <typename R>
 void StartOrderedFlows::add_run(std::vector<R>& flows) {
@@ -97,20 +92,18 @@ void StartOrderedFlows::add_run(std::vector<R>& flows) {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
 
     std::vector<unsigned char> packed;
-    packed.reserve(flows.size() * (mask_bytes<R> + sizeof(R) / 2));
-    RecordBytes<R> previous{};
-    RecordBytes<R> current{};
-    for (const auto& k : keys) {
-        std::memcpy(current.data(), &flows[k.second], sizeof(R));
-        append_packed<R>(packed, previous, current);
-        previous = current;
-    }
+    packed.reserve(flows.size() * (max_packed_flow_bytes / 2));
+    FlowPacker packer;
+    for (const auto& k : keys) packer.append(packed, flows[k.second]);
+    keys = {};
     Run run;
     run.packed.assign(packed.begin(), packed.end());  // exactly the size needed
     run.count = flows.size();
-    run.ipv6 = std::is_same_v<R, Record6>;
+    packed = {};
+    held_bytes_ += run.packed.size() + run_overhead;
     runs_.push_back(std::move(run));
     flows_ += flows.size();
+    if (held_bytes_ > limits_.memory_bytes) spill_held();
 }
 
 void StartOrderedFlows::add_file(std::vector<Record>& flows) {
@@ -121,26 +114,60 @@ void StartOrderedFlows::add_file(std::vector<Record6>& flows) {
     add_run(flows);
 }
 
+void StartOrderedFlows::spill_held() {
+    std::vector<PackedRun> readers;
+    readers.reserve(runs_.size());
+    for (const Run& r : runs_) readers.emplace_back(r.packed, r.count);
+    SpillWriter out(limits_.temp_dir);
+    merge_runs(readers, [&](const UnpackedFlow& f) { out.add(f); });
+    const std::uint64_t count = out.count();
+    spills_.push_back(Spill{out.finish(), count, 0});
+    readers.clear();
+    runs_.clear();
+    held_bytes_ = 0;
+    // Files of a generation are merged as soon as there are fan_in of
+    // them, so the files open grow with the logarithm of the window.
+    while (spills_.size() >= limits_.fan_in) {
+        const std::size_t first = spills_.size() - limits_.fan_in;
+        const unsigned generation = spills_[first].generation;
+        if (!std::all_of(spills_.begin() + static_cast<std::ptrdiff_t>(first), spills_.end(),
+                         [&](const Spill& s) { return s.generation == generation; }))
+            break;
+        merge_spills(first, limits_.fan_in);
+    }
+}
+
+// Merges spills_[first, first + n), consecutive runs, into one file.
+void StartOrderedFlows::merge_spills(std::size_t first, std::size_t n) {
+    std::vector<PackedRun> readers;
+    readers.reserve(n);
+    unsigned generation = 0;
+    for (std::size_t i = first; i < first + n; ++i) {
+        readers.emplace_back(spills_[i].file, spills_[i].count);
+        generation = std::max(generation, spills_[i].generation);
+    }
+    SpillWriter out(limits_.temp_dir);
+    merge_runs(readers, [&](const UnpackedFlow& f) { out.add(f); });
+    const std::uint64_t count = out.count();
+    Spill merged{out.finish(), count, generation + 1};
+    readers.clear();
+    const auto at = spills_.begin() + static_cast<std::ptrdiff_t>(first);
+    spills_.erase(at, at + static_cast<std::ptrdiff_t>(n));
+    spills_.insert(spills_.begin() + static_cast<std::ptrdiff_t>(first), std::move(merged));
+}
+
 void StartOrderedFlows::drain(std::size_t batch,
                               const std::function<void(std::span<const Record>)>& write,
                               const std::function<void(std::span<const Record6>)>& write6) {
-    std::vector<AnyCursor> cursors(runs_.size());
-    for (std::size_t i = 0; i < runs_.size(); ++i) {
-        if (runs_[i].ipv6)
-            cursors[i].ipv6.emplace(runs_[i].packed, runs_[i].count);
-        else
-            cursors[i].ipv4.emplace(runs_[i].packed, runs_[i].count);
+    // The newest files are the smallest: merging them costs least.
+    while (spills_.size() > limits_.fan_in) {
+        const std::size_t n = std::min(limits_.fan_in, spills_.size() - limits_.fan_in + 1);
+        merge_spills(spills_.size() - n, n);
     }
-    // Earliest start first; equal starts in file order, as a stable sort of
-    // all files one after the other would leave them.
-    auto later = [&](std::size_t a, std::size_t b) {
-        const std::int64_t sa = cursors[a].start_ms();
-        const std::int64_t sb = cursors[b].start_ms();
-        return sa != sb ? sa > sb : a > b;
-    };
-    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
-    for (std::size_t i = 0; i < cursors.size(); ++i)
-        if (cursors[i].next()) heads.push(i);
+    std::vector<PackedRun> readers;
+    readers.reserve(spills_.size() + runs_.size());
+    for (const Spill& s : spills_) readers.emplace_back(s.file, s.count);
+    for (const Run& r : runs_) readers.emplace_back(r.packed, r.count);
 
     std::vector<Record> out;
     std::vector<Record6> out6;
@@ -152,22 +179,21 @@ void StartOrderedFlows::drain(std::size_t batch,
         out.clear();
         out6.clear();
     };
-    while (!heads.empty()) {
-        const std::size_t i = heads.top();
-        heads.pop();
-        AnyCursor& c = cursors[i];
-        if (c.ipv6) {
+    merge_runs(readers, [&](const UnpackedFlow& f) {
+        if (f.ipv6) {
             if (!out.empty()) flush();
-            out6.push_back(c.ipv6->record());
+            out6.push_back(f.record6);
         } else {
             if (!out6.empty()) flush();
-            out.push_back(c.ipv4->record());
+            out.push_back(f.record);
         }
-        if (c.next()) heads.push(i);
         if (out.size() == batch || out6.size() == batch) flush();
-    }
+    });
     flush();
+    readers.clear();
     runs_.clear();
+    spills_.clear();
+    held_bytes_ = 0;
     flows_ = 0;
 }
 

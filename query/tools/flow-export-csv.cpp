@@ -45,7 +45,8 @@ int run(const ExportOptions& o) {
     } else {
         sink = make_csv_sink(out, make_flow_renderer(o.listing, q, default_columns));
     }
-    const ScanReport report = list_flows(q, *sink, listing_order(o.listing));
+    const ScanReport report =
+        list_flows(q, *sink, listing_order(o.listing), sort_limits(o.listing));
     if (const std::uint64_t n = sink->ipv6_left_out(); n > 0)
         std::cerr << "flow-export-csv: " << n
                   << " IPv6 flows left out of the flow-export text (it holds IPv4 only)\n";

@@ -46,7 +46,8 @@ int run(const SelectOptions& o) {
     } else {
         sink = make_table_sink(out, make_flow_renderer(o.listing, q, default_columns));
     }
-    const ScanReport report = list_flows(q, *sink, listing_order(o.listing));
+    const ScanReport report =
+        list_flows(q, *sink, listing_order(o.listing), sort_limits(o.listing));
     if (const std::uint64_t n = sink->ipv6_left_out(); n > 0)
         std::cerr << "flow-select: " << n
                   << " IPv6 flows left out of the flow-tools stream (it holds IPv4 only)\n";
