@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <utility>
 
 #include "block_inflate.hpp"
@@ -53,11 +54,9 @@ std::string block_words(std::size_t i, const IndexBlock& b) {
            std::to_string(b.first_record + b.records) + ")";
 }
 
-}  // namespace
-
 template <typename R>
-BlockRead<R> read_blocks(const std::filesystem::path& data_file, const Header& header,
-                         const BlockIndex& index, std::span<const std::uint32_t> blocks) {
+BlockRead<R> read_chosen_blocks(const std::filesystem::path& data_file, const Header& header,
+                                const BlockIndex& index, std::span<const std::uint32_t> blocks) {
     BlockRead<R> result;
     const std::string file = data_file.string();
     const auto fail = [&](const std::string& why) {
@@ -162,6 +161,23 @@ BlockRead<R> read_blocks(const std::filesystem::path& data_file, const Header& h
         }
     }
     return result;
+}
+
+}  // namespace
+
+template <typename R>
+BlockRead<R> read_blocks(const std::filesystem::path& data_file, const Header& header,
+                         const BlockIndex& index, std::span<const std::uint32_t> blocks) {
+    try {
+        return read_chosen_blocks<R>(data_file, header, index, blocks);
+    } catch (const std::bad_alloc&) {
+        // An index may promise more records than memory holds; the scan
+        // reads in batches.
+        BlockRead<R> result;
+        result.problem = data_file.string() + ": out of memory for the chosen blocks' " +
+                         "records: scanning the file";
+        return result;
+    }
 }
 
 template BlockRead<Record> read_blocks(const std::filesystem::path&, const Header&,
