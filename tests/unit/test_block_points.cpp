@@ -91,7 +91,13 @@ void check_blocks_inflate_alone(const std::vector<std::uint8_t>& file,
     const Header th = decode_header(twin, "twin");
     const std::size_t records = (twin.size() - th.size) / record_size;
     REQUIRE(!points.empty());
+    // Block 0 follows the zlib header: 2 bytes, deflate, no preset dictionary.
     CHECK(points.front().offset == h.size + 2);
+    REQUIRE(file.size() > h.size + 2);
+    const unsigned cmf = file[h.size], flg = file[h.size + 1];
+    CHECK((cmf & 0x0f) == 8);
+    CHECK((cmf * 256 + flg) % 31 == 0);
+    CHECK((flg & 0x20) == 0);
     for (std::size_t k = 0; k < points.size(); ++k) {
         CAPTURE(k, points[k].first_record, points[k].offset);
         const bool last = k + 1 == points.size();
