@@ -8,6 +8,7 @@
 
 #include "archive_dir.hpp"
 #include "flowfile/archive.hpp"
+#include "flowfile/block_index.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/header.hpp"
 
@@ -55,7 +56,8 @@ class ExpiryWalk {
                     enter(dir_fd, e.name, child, depth);
                     break;
                 case detail::EntryType::regular:
-                    consider(dir_fd, e.name, child);
+                    // An index is counted, and removed, with its data file.
+                    if (!is_index_file_name(e.name)) consider(dir_fd, e.name, child);
                     break;
                 case detail::EntryType::symlink:
                     out_.issues.push_back(
@@ -105,10 +107,21 @@ class ExpiryWalk {
         }
         try {
             const auto start = capture_start(fd.get(), path);
-            out_.entries.push_back({path, static_cast<std::uint64_t>(st.st_size), start});
+            // -E limits the disk the archive takes: its indexes too.
+            out_.entries.push_back(
+                {path, static_cast<std::uint64_t>(st.st_size) + index_size(dir_fd, name), start});
         } catch (const Error& e) {
             out_.issues.push_back({ExpiryIssueKind::bad_header, path, e.what()});
         }
+    }
+
+    // The size of the data file's index beside it, 0 when it has none.
+    static std::uint64_t index_size(int dir_fd, const std::string& name) {
+        const std::string index = std::string(index_name_prefix) + name;
+        struct stat st {};
+        if (::fstatat(dir_fd, index.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+            return 0;
+        return static_cast<std::uint64_t>(st.st_size);
     }
 
     // Throws flowfile::Error when the header does not decode.

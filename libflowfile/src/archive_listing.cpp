@@ -5,6 +5,7 @@
 #include "archive_calendar.hpp"
 #include "archive_dir.hpp"
 #include "flowfile/archive.hpp"
+#include "flowfile/block_index.hpp"
 #include "flowfile/error.hpp"
 
 namespace flowfile {
@@ -99,6 +100,8 @@ class WindowWalk {
                 }
                 continue;
             }
+            // An index is its data file's companion, not a stranger.
+            if (e.type == detail::EntryType::regular && is_index_file_name(e.name)) continue;
             const auto name =
                 e.type == detail::EntryType::regular ? parse_file_name(e.name) : std::nullopt;
             if (!name) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flowfile/archive.hpp"
+#include "flowfile/block_index.hpp"
 
 namespace flowfile {
 
@@ -73,6 +74,11 @@ RemovalOutcome remove_inside(const std::string& work_dir, const std::string& pat
     if (S_ISLNK(st.st_mode)) return kept(ELOOP, "symbolic link; not followed");
     if (!S_ISREG(st.st_mode)) return kept(EINVAL, "not a regular file");
     if (::unlinkat(dir.fd, parts.back().c_str(), 0) != 0) return failed(errno);
+    // Its index goes with it (the scan counted it in the file's size); a
+    // link of that name is someone else's and stays.
+    const std::string index = std::string(index_name_prefix) + parts.back();
+    if (::fstatat(dir.fd, index.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+        ::unlinkat(dir.fd, index.c_str(), 0);
     return RemovalOutcome{path, 0, ""};
 }
 

@@ -173,8 +173,10 @@ ArchiveListing list_window(const std::string& root, TimeWindow window,
 inline constexpr int max_expiry_scan_depth = 50;  // directories, the root included
 
 struct ExpiryEntry {
-    std::string path;                 // work_dir + "/" + relative path, as flow-expire logs it
-    std::uint64_t size = 0;           // st_size
+    std::string path;  // work_dir + "/" + relative path, as flow-expire logs it
+    // st_size, plus its index's (ix-NAME beside it) when it has one: -E
+    // limits the disk the archive takes.
+    std::uint64_t size = 0;
     std::uint32_t capture_start = 0;  // header TLV 6; 0 when the header lacks it
 };
 
@@ -243,10 +245,11 @@ struct RemovalOutcome {
     bool removed() const { return error == 0; }
 };
 
-// Unlinks the plan's files, which lie below `work_dir`, in order.  No
-// symbolic link below `work_dir` is followed: each directory on the way is
-// opened with O_NOFOLLOW and only regular files are removed, so a directory
-// swapped for a link since the scan never leads expiry out of the archive.
+// Unlinks the plan's files, which lie below `work_dir`, in order, each with
+// its index (ix-NAME) when it has one.  No symbolic link below `work_dir`
+// is followed: each directory on the way is opened with O_NOFOLLOW and only
+// regular files are removed, so a directory swapped for a link since the
+// scan never leads expiry out of the archive.
 // Never throws for a failing file: every removal has an outcome, in plan
 // order, so the caller can log each one.
 std::vector<RemovalOutcome> execute_expiry(const ExpiryPlan& plan, const std::string& work_dir);
