@@ -55,16 +55,19 @@ bool add_file_totals(Summary& summary, const std::vector<SummaryKey>& by,
         summary.add_counted({}, counters_of(totals.all));
         return true;
     }
+    // A report with a port key counts TCP, UDP and SCTP flows alone.
     const bool port_key = std::any_of(by.begin(), by.end(), [](SummaryKey key) {
         return key == SummaryKey::src_port || key == SummaryKey::dst_port;
     });
-    std::uint64_t port_flows = 0;
-    for (const auto& [protocol, counts] : totals.protocols)
-        if (protocol_has_ports(protocol)) port_flows += counts.flows;
-    if (port_key && port_flows == 0) return true;  // the report counts none of them
-    if (port_key && port_flows != totals.all.flows) return false;
+    std::map<std::uint8_t, flowfile::FlowCounts> counted_protocols = totals.protocols;
+    if (port_key)
+        std::erase_if(counted_protocols,
+                      [](const auto& p) { return !protocol_has_ports(p.first); });
+    const ColumnCounts protocols = column_counts(counted_protocols);
+    const std::uint64_t counted = flows_of(protocols);
+    if (!port_key && counted != totals.all.flows) return false;  // not these flows' counts
+    if (counted == 0) return true;  // the report counts none of the file's flows
 
-    const ColumnCounts protocols = column_counts(totals.protocols);
     const ColumnCounts src_ports = column_counts(totals.src_ports);
     const ColumnCounts dst_ports = column_counts(totals.dst_ports);
     // The row values of every column but one are fixed; that one (the first
@@ -73,9 +76,10 @@ bool add_file_totals(Summary& summary, const std::vector<SummaryKey>& by,
     std::size_t varying_columns = 0;
     for (std::size_t column = 0; column < by.size(); ++column) {
         const ColumnCounts& counts = counts_of_key(by[column], protocols, src_ports, dst_ports);
-        // Counts that do not add up to the file's flows describe other
-        // flows than the total does: not something to print.
-        if (flows_of(counts) != totals.all.flows) return false;
+        // Each column must count the very flows the report counts: port
+        // counts that also hold other protocols' port fields (ICMP's type
+        // and code) cannot be told apart from the ports.
+        if (flows_of(counts) != counted) return false;
         if (counts.size() > 1) {
             varying = column;
             ++varying_columns;

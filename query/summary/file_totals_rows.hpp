@@ -19,11 +19,13 @@ bool report_fits_file_totals(const std::vector<SummaryKey>& by);
 // must then come from its records.
 //
 // The totals are the file's counts by protocol, by source port and by
-// destination port apart (every flow's raw port fields), not by their
-// combinations, so they answer a report only when they fix every row:
-//   * a report with a port key counts TCP, UDP and SCTP flows alone, and the
-//     totals cannot tell another protocol's port fields (ICMP's type and
-//     code) from theirs: the file must hold only such flows, or none;
+// destination port apart, not by their combinations, so they answer a
+// report only when they fix every row:
+//   * a report with a port key counts TCP, UDP and SCTP flows alone; port
+//     counts over every flow's raw port fields (FileTotals) cannot tell
+//     another protocol's (ICMP's type and code) from theirs, so the file
+//     must hold only such flows, or none (each key's counts must add up to
+//     the flows the report counts);
 //   * with two or three keys, all but one of them must have one value over
 //     the flows counted (one protocol in the file, say), since the totals
 //     know no pairs.

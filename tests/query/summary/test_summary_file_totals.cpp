@@ -100,6 +100,34 @@ TEST_CASE("port reports need the records of a file holding ICMP flows") {
     CHECK_FALSE(answers_as_records("protocol,dst-port", flows));
 }
 
+TEST_CASE("port counts over TCP UDP and SCTP flows alone answer port reports beside ICMP") {
+    // Totals whose port counts leave other protocols out fix a port
+    // report's rows whatever else the file holds.
+    const auto flows = random_flows(3000, {1, 6, 17, 47}, {40000, 50000});
+    std::vector<flowfile::Record> with_ports;
+    for (const auto& r : flows)
+        if (r.prot == 6 || r.prot == 17) with_ports.push_back(r);
+    flowfile::FileTotals totals, port_totals;
+    count_into(totals, flows);
+    count_into(port_totals, with_ports);
+    totals.src_ports = port_totals.src_ports;
+    totals.dst_ports = port_totals.dst_ports;
+    const ServiceNames names = summary_test::test_names();
+    for (const char* by : {"dst-port", "src-port", "protocol"}) {
+        INFO(by);
+        const SummarySpec spec = spec_of(by);
+        Summary scanned(spec, names, nullptr);
+        scanned.add(std::span<const flowfile::Record>(flows));
+        Summary indexed(spec, names, nullptr);
+        REQUIRE(add_file_totals(indexed, spec.by, totals));
+        CHECK(all_formats(indexed) == all_formats(scanned));
+    }
+    // Two protocols with ports: the totals know no protocol and port pairs.
+    const SummarySpec pairs = spec_of("protocol,dst-port");
+    Summary indexed(pairs, names, nullptr);
+    CHECK_FALSE(add_file_totals(indexed, pairs.by, totals));
+}
+
 TEST_CASE("a file of flows without ports adds nothing to a port report") {
     const auto flows = random_flows(500, {1, 47}, {0});
     CHECK(answers_as_records("dst-port", flows));
