@@ -131,9 +131,10 @@ std::string parse(IndexBytes& v) {
         return "truncated (" + std::to_string(v.size) + " bytes, its block table needs " +
                std::to_string(v.a_size) + ")";
     if (!v.section_a_sound()) return "its block table fails its checksum";
+    if (v.b_size > v.size || v.c_size > v.size) return "its sections run past its end";
     if (v.b_offset != v.a_size || v.b_size < L::line_area_offset(v.blocks) ||
         (v.b_size - L::line_area_offset(v.blocks)) % L::line_bytes != 0 ||
-        v.c_offset != v.b_offset + v.b_size || v.c_size > (std::uint64_t{1} << 40))
+        v.c_offset != v.b_offset + v.b_size)
         return "its sections do not fit together";
     if (v.c_offset + v.c_size != v.size)
         return v.c_offset + v.c_size > v.size
@@ -177,6 +178,11 @@ BlockIndex::Opened check(IndexBytes& v, std::uint64_t data_file_size) {
         out.problem = IndexProblem::none;
     }
     return out;
+}
+
+// A block the index does not have is the caller's mistake, not damage.
+void require_block(const IndexBytes& v, std::size_t block) {
+    if (block >= v.blocks) throw std::out_of_range(v.name + ": no block " + std::to_string(block));
 }
 
 bool older(const struct stat& a, const struct stat& b) {
@@ -293,8 +299,7 @@ std::size_t BlockIndex::blocks() const {
 }
 
 IndexBlock BlockIndex::block(std::size_t i) const {
-    if (i >= view_->blocks)
-        throw std::out_of_range(view_->name + ": no block " + std::to_string(i));
+    require_block(*view_, i);
     const std::uint8_t* e = view_->entry(i);
     IndexBlock b;
     b.offset = L::get<std::uint64_t>(e + L::entry::offset);
@@ -317,18 +322,21 @@ bool BlockIndex::file_may_hold(const AddressKey& key) const {
 }
 
 bool BlockIndex::block_may_hold(std::size_t block, const AddressKey& key) const {
+    require_block(*view_, block);
     if (!view_->filters_usable()) return true;
     return detail::bloom_may_hold(view_->block_filter(block), detail::address_key_hash(key),
                                   view_->bloom_bits);
 }
 
 bool BlockIndex::block_may_hold_port(std::size_t block, std::uint16_t port) const {
+    require_block(*view_, block);
     if (!view_->filters_usable()) return true;
     const std::size_t bit = L::port_bit(port);
     return (view_->maps(block)[bit >> 3] & (1u << (bit & 7u))) != 0;
 }
 
 bool BlockIndex::block_may_hold_protocol(std::size_t block, std::uint8_t protocol) const {
+    require_block(*view_, block);
     if (!view_->filters_usable()) return true;
     const std::uint8_t* map = view_->maps(block) + L::port_map_bytes;
     return (map[protocol >> 3] & (1u << (protocol & 7u))) != 0;

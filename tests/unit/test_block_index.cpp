@@ -581,3 +581,50 @@ TEST_CASE("an index that cannot be written is an error naming it, and leaves not
     CHECK_FALSE(std::filesystem::exists(dir / "ix-ft-v05.new"));
     CHECK_THROWS_AS(write_index_file(dir / "no-such-dir" / "ft-v05", f.index), Error);
 }
+
+TEST_CASE("an index whose checksum holds but whose fields do not fit is damaged") {
+    TempDir dir;
+    const auto records = flows<Record>(3000, 12);
+    const IndexedFile f = make_file(dir / "ft-v05", records, 1024);
+    const std::size_t a_end = 128 + 3 * 64 + [&] {
+        std::uint32_t lines = 0;
+        for (int i = 3; i >= 0; --i) lines = lines << 8 | f.index[48 + static_cast<std::size_t>(i)];
+        return std::size_t{lines} * 64;
+    }();
+    // As a writer with a bug (or a forger) would make it: the fields changed,
+    // the checksum of section A made to match.
+    auto forged = [&](std::size_t at, std::uint64_t value, int width) {
+        auto bytes = f.index;
+        for (int i = 0; i < width; ++i)
+            bytes[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
+        std::uint32_t crc = crc32_update(0, bytes.data(), 124);
+        crc = crc32_update(crc, bytes.data() + 128, a_end - 128);
+        for (int i = 0; i < 4; ++i)
+            bytes[124 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(crc >> (8 * i));
+        const auto o = BlockIndex::from_bytes(bytes, f.data_bytes.size(), "ix-ft-v05");
+        CHECK(o.problem == IndexProblem::damaged);
+        CHECK_FALSE(o.index);
+        return o.message;
+    };
+    CHECK(forged(64, ~std::uint64_t{0}, 8) ==
+          "ix-ft-v05: damaged (its sections run past its end): scanning the file");
+    CHECK(forged(56, a_end + 64, 8) ==
+          "ix-ft-v05: damaged (its sections do not fit together): scanning the file");
+    CHECK(forged(128 + 64 + 16, 1000, 4) ==
+          "ix-ft-v05: damaged (block 2 does not fit the file): scanning the file");
+    CHECK(forged(32, 2999, 8) ==
+          "ix-ft-v05: damaged (its blocks do not add up to its flows): scanning the file");
+    CHECK(forged(128 + 2 * 64 + 60, 1u << 30, 4) ==
+          "ix-ft-v05: damaged (block 2 does not fit the file): scanning the file");
+    CHECK(forged(6, 2, 2) == "ix-ft-v05: damaged (unknown flags 2): scanning the file");
+}
+
+TEST_CASE("asking an index about a block it does not have is an error") {
+    TempDir dir;
+    const IndexedFile f = make_file(dir / "ft-v05", flows<Record>(100, 13), 1024);
+    const auto ix = view_of(f);
+    REQUIRE(ix->blocks() == 1);
+    CHECK_THROWS_AS(ix->block_may_hold(1, AddressKey::ipv4(1)), std::out_of_range);
+    CHECK_THROWS_AS(ix->block_may_hold_port(1, 80), std::out_of_range);
+    CHECK_THROWS_AS(ix->block_may_hold_protocol(1, 6), std::out_of_range);
+}
