@@ -5,6 +5,7 @@
 
 #include "block_index_layout.hpp"
 #include "blocked_bloom.hpp"
+#include "distinct_hashes.hpp"
 #include "file_totals_codec.hpp"
 #include "flowfile/block_checksums.hpp"
 #include "flowfile/block_index.hpp"
@@ -32,12 +33,6 @@ void set_bit(std::uint8_t* map, std::size_t bit) {
     map[bit >> 3] |= static_cast<std::uint8_t>(1u << (bit & 7u));
 }
 
-// Keeps each hash once; sorts in place.
-void keep_distinct(std::vector<std::uint64_t>& hashes) {
-    std::sort(hashes.begin(), hashes.end());
-    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-}
-
 std::string points_problem(std::size_t points, std::uint64_t flows, std::size_t block_records,
                            const std::string& detail) {
     return "block index: " + std::to_string(points) + " block points do not fit " +
@@ -57,10 +52,9 @@ struct BlockIndexBuilder::State {
 
     std::vector<BuiltBlock> blocks;
     BuiltBlock current;
-    std::vector<std::uint64_t> current_keys;
+    detail::DistinctHashes current_keys;
     std::vector<std::uint8_t> block_lines;  // every block's Bloom lines, in block order
-    std::vector<std::uint64_t> file_keys;   // distinct up to `file_keys_distinct`
-    std::size_t file_keys_distinct = 0;
+    detail::DistinctHashes file_keys;
     std::uint64_t flows = 0;
     std::vector<std::uint8_t> scratch;
 
@@ -72,21 +66,16 @@ struct BlockIndexBuilder::State {
     bool block_full() const { return block_records != 0 && current.facts.records == block_records; }
 
     void close_block() {
-        keep_distinct(current_keys);
         const std::size_t lines = detail::bloom_lines_for(current_keys.size());
         current.bloom_line = static_cast<std::uint32_t>(block_lines.size() / L::line_bytes);
         current.bloom_lines = static_cast<std::uint32_t>(lines);
         const std::size_t at = block_lines.size();
         block_lines.resize(at + lines * L::line_bytes);
         const std::span<std::uint8_t> filter{block_lines.data() + at, lines * L::line_bytes};
-        for (std::uint64_t h : current_keys) detail::bloom_insert(filter, h, detail::bloom_bits);
-
-        file_keys.insert(file_keys.end(), current_keys.begin(), current_keys.end());
-        // Compact now and then, so that repeated keys do not pile up.
-        if (file_keys.size() > 2 * file_keys_distinct + (1u << 16)) {
-            keep_distinct(file_keys);
-            file_keys_distinct = file_keys.size();
-        }
+        current_keys.for_each([&](std::uint64_t h) {
+            detail::bloom_insert(filter, h, detail::bloom_bits);
+            file_keys.insert(h);
+        });
 
         blocks.push_back(current);
         current = BuiltBlock{};
@@ -125,8 +114,8 @@ struct BlockIndexBuilder::State {
         const FlowTimes t = flow_times(r);
         note_times(t.start_ms, t.end_ms);
         for (std::uint32_t a : {r.srcaddr, r.dstaddr}) {
-            current_keys.push_back(detail::address_key_hash(AddressKey::ipv4(a)));
-            current_keys.push_back(detail::address_key_hash(AddressKey::ipv4_24(a)));
+            current_keys.insert(detail::address_key_hash(AddressKey::ipv4(a)));
+            current_keys.insert(detail::address_key_hash(AddressKey::ipv4_24(a)));
         }
         note_fields(r.srcport, r.dstport, r.prot, r.dpkts, r.doctets);
     }
@@ -134,9 +123,9 @@ struct BlockIndexBuilder::State {
     void note(const Record6& r) {
         note_times(r.start_ms, r.end_ms);
         for (const Ipv6Address* a : {&r.srcaddr, &r.dstaddr}) {
-            current_keys.push_back(detail::address_key_hash(AddressKey::ipv6(*a)));
-            current_keys.push_back(detail::address_key_hash(AddressKey::ipv6_64(*a)));
-            current_keys.push_back(detail::address_key_hash(AddressKey::ipv6_48(*a)));
+            current_keys.insert(detail::address_key_hash(AddressKey::ipv6(*a)));
+            current_keys.insert(detail::address_key_hash(AddressKey::ipv6_64(*a)));
+            current_keys.insert(detail::address_key_hash(AddressKey::ipv6_48(*a)));
         }
         note_fields(r.srcport, r.dstport, r.prot, r.dpkts, r.doctets);
     }
@@ -227,7 +216,6 @@ std::vector<std::uint8_t> BlockIndexBuilder::finish(std::span<const BlockPoint> 
                                            std::to_string(points[i].offset) + " out of order"));
         f.offset = points[i].offset;
     }
-    if (s.file_keys.size() != s.file_keys_distinct) keep_distinct(s.file_keys);
 
     const std::size_t n = s.blocks.size();
     const std::size_t file_lines = detail::bloom_lines_for(s.file_keys.size());
@@ -275,7 +263,8 @@ std::vector<std::uint8_t> BlockIndexBuilder::finish(std::span<const BlockPoint> 
     }
     const std::span<std::uint8_t> file_filter{p + L::head_size + n * L::entry_size,
                                               file_lines * L::line_bytes};
-    for (std::uint64_t h : s.file_keys) detail::bloom_insert(file_filter, h, detail::bloom_bits);
+    s.file_keys.for_each(
+        [&](std::uint64_t h) { detail::bloom_insert(file_filter, h, detail::bloom_bits); });
     std::copy(s.block_lines.begin(), s.block_lines.end(), p + a_size + b_lines_at);
     std::copy(totals.stored.begin(), totals.stored.end(), p + a_size + b_size);
 
