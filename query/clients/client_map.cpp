@@ -1,6 +1,7 @@
 #include "clients/client_map.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -384,6 +385,47 @@ bool ClientMap::has_account(std::string_view account) const {
 
 bool ClientMap::has_connection(std::string_view connection) const {
     return std::binary_search(connections_.begin(), connections_.end(), connection);
+}
+
+std::vector<ClientMap::PrefixPeriod> ClientMap::prefixes_of(
+    const std::vector<std::string>& accounts, const std::vector<std::string>& connections) const {
+    auto wanted = [](const std::vector<std::string>& list, std::string_view value) {
+        return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+    };
+    std::vector<PrefixPeriod> out;
+    auto add_periods = [&](PrefixPeriod prefix, std::uint32_t first, std::uint32_t count) {
+        for (std::uint32_t i = first; i < first + count; ++i) {
+            const Period& p = periods_[i];
+            if (!wanted(accounts, p.identity.account) ||
+                !wanted(connections, p.identity.connection))
+                continue;
+            prefix.from = p.from;
+            prefix.until = p.until;
+            out.push_back(prefix);
+        }
+    };
+    for (const PrefixTable& table : tables_) {
+        for (const Slot& slot : table.slots) {
+            if (slot.count == 0) continue;
+            PrefixPeriod prefix;
+            prefix.network = slot.network;
+            prefix.length = unsigned(std::popcount(table.mask));
+            add_periods(prefix, slot.first, slot.count);
+        }
+    }
+    for (const PrefixTable6& table : tables6_) {
+        for (const Slot6& slot : table.slots) {
+            if (slot.count == 0) continue;
+            PrefixPeriod prefix;
+            prefix.ipv6 = true;
+            prefix.network6_high = slot.high;
+            prefix.network6_low = slot.low;
+            prefix.length =
+                unsigned(std::popcount(table.mask_high) + std::popcount(table.mask_low));
+            add_periods(prefix, slot.first, slot.count);
+        }
+    }
+    return out;
 }
 
 namespace {

@@ -118,6 +118,24 @@ class ClientMap {
     // Number of entries (lines with a mapping).
     std::size_t size() const { return entry_count_; }
 
+    // One entry's prefix and period, for a query that narrows by client
+    // before it reads (the block index: which addresses, when).
+    struct PrefixPeriod {
+        bool ipv6 = false;
+        std::uint32_t network = 0;  // IPv4, host order
+        std::uint64_t network6_high = 0;
+        std::uint64_t network6_low = 0;
+        unsigned length = 32;
+        std::int64_t from = 0;   // inclusive, Unix seconds
+        std::int64_t until = 0;  // exclusive
+    };
+    // Every entry whose account is in `accounts` and whose connection type is
+    // in `connections` (an empty list wants all): a flow --account and
+    // --connection keep has one side inside one of these prefixes at a
+    // time inside its period.
+    std::vector<PrefixPeriod> prefixes_of(const std::vector<std::string>& accounts,
+                                          const std::vector<std::string>& connections) const;
+
   private:
     struct Period {
         std::int64_t from;   // inclusive

@@ -1,17 +1,20 @@
 #include "inputs/flow_scan.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
 
+#include "flowfile/block_read.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "inputs/scan_progress.hpp"
@@ -45,6 +48,14 @@ struct FileOutcome {
     std::uint64_t flows_read = 0;
     bool ipv6 = false;
     std::optional<std::string> problem;
+    // The block index's part (IndexUse).
+    bool indexed = false;
+    bool skipped = false;
+    bool scanned = false;
+    bool without_index = false;
+    std::uint64_t blocks = 0;
+    std::uint64_t blocks_read = 0;
+    std::optional<std::string> index_note;
 };
 
 const auto& selector_for(const RecordSelector& select, const Record*) {
@@ -75,34 +86,148 @@ void read_records(flowfile::BasicReader<R>& reader, const RecordSelector& select
         outcome.problem = reader.status().message;
 }
 
+// The index of a file a query may read in blocks: usable, with the blocks
+// that can match; or the reason it is not (outcome notes it).
+struct IndexedPlan {
+    std::unique_ptr<flowfile::BlockIndex> index;
+    std::vector<std::uint32_t> blocks;
+};
+
+std::optional<IndexedPlan> plan_blocks(const InputSource& source, const BlockPruning& pruning,
+                                       FileOutcome& outcome) {
+    flowfile::BlockIndex::Opened opened = flowfile::BlockIndex::open(source.path);
+    switch (opened.problem) {
+        case flowfile::IndexProblem::none:
+            break;
+        case flowfile::IndexProblem::missing:
+            outcome.without_index = true;  // counted once the header says DONE
+            return std::nullopt;
+        case flowfile::IndexProblem::stale:
+        case flowfile::IndexProblem::damaged:
+            outcome.index_note = opened.message;
+            return std::nullopt;
+    }
+    IndexedPlan plan;
+    plan.blocks = pruning.candidates(*opened.index);
+    if (opened.index->filters_damaged()) {
+        outcome.index_note = opened.index->name() +
+                             ": damaged (a block filter fails its checksum): scanning the file";
+        return std::nullopt;
+    }
+    plan.index = std::move(opened.index);
+    return plan;
+}
+
+// A file the index rules out is not opened; but an unreadable one must
+// still be reported as the scan would report it.
+bool readable(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
+}
+
+// Hands the records of the plan's blocks through the selector as a scan
+// of the file would; false (and nothing delivered) when the blocks cannot
+// be read, and the caller scans the file instead.
+template <typename R, typename Deliver>
+bool read_planned_blocks(const InputSource& source, flowfile::BasicReader<R>& reader,
+                         const IndexedPlan& plan, const RecordSelector& select,
+                         ScanProgress& progress, const std::atomic<bool>& stop,
+                         FileOutcome& outcome, Deliver& deliver) {
+    flowfile::BlockRead<R> read;
+    try {
+        read = flowfile::read_blocks<R>(source.path, reader.header(), *plan.index, plan.blocks);
+    } catch (const flowfile::Error& e) {
+        read.problem = e.what();
+    }
+    if (read.problem) {
+        outcome.index_note = *read.problem;
+        return false;
+    }
+    outcome.indexed = true;
+    outcome.blocks = plan.index->blocks();
+    outcome.blocks_read = plan.blocks.size();
+    const auto& chosen = selector_for(select, static_cast<const R*>(nullptr));
+    const std::span<const R> all(read.records);
+    std::vector<R> selected;
+    // Batches of the reader's size, so consumers see what a scan gives them.
+    for (std::size_t at = 0; at < all.size() && !stop;
+         at += flowfile::BasicReader<R>::batch_records) {
+        const auto batch =
+            all.subspan(at, std::min(all.size() - at, flowfile::BasicReader<R>::batch_records));
+        outcome.flows_read += batch.size();
+        progress.add_flows(batch.size());
+        if (!chosen) {
+            deliver(batch);
+            continue;
+        }
+        selected.clear();
+        chosen(batch, selected);
+        if (!selected.empty()) deliver(std::span<const R>(selected));
+    }
+    return true;
+}
+
 // Reads one source to its end, handing each batch (after selection) to
 // `deliver`, which takes a span of Record or of Record6 by the file's
-// series.  `on_open` sees the header before the first batch.
+// series.  `on_open` sees the header before the first batch.  With a
+// pruning plan, an indexed file is read in its candidate blocks only.
 template <typename OnOpen, typename Deliver>
 FileOutcome read_source(const InputSource& source, const RecordSelector& select,
-                        ScanProgress& progress, const std::atomic<bool>& stop, OnOpen on_open,
-                        Deliver deliver) {
+                        const BlockPruning* pruning, ScanProgress& progress,
+                        const std::atomic<bool>& stop, OnOpen on_open, Deliver deliver) {
     FileOutcome outcome;
+    std::optional<IndexedPlan> plan;
+    if (pruning && !source.is_stdin()) {
+        plan = plan_blocks(source, *pruning, outcome);
+        if (plan && plan->blocks.empty() && readable(source.path)) {
+            outcome.indexed = true;
+            outcome.skipped = true;
+            outcome.blocks = plan->index->blocks();
+            return outcome;
+        }
+    }
     flowfile::AnyReader reader;
     try {
         reader = open_source(source);
     } catch (const flowfile::Error& e) {
         outcome.problem = e.what();
+        outcome.without_index = false;
         return outcome;
     }
+    auto read = [&](auto& r) {
+        on_open(r.header());
+        if (plan && read_planned_blocks(source, r, *plan, select, progress, stop, outcome, deliver))
+            return;
+        if (pruning && !source.is_stdin()) {
+            outcome.scanned = true;
+            // No index is the normal state of a file still being written.
+            const std::string name = std::filesystem::path(source.path).filename().string();
+            outcome.without_index =
+                outcome.without_index && r.header().done() && !name.starts_with("tmp-");
+        }
+        read_records(r, select, progress, stop, outcome, deliver);
+    };
     if (reader.ipv6) {
         outcome.ipv6 = true;
-        on_open(reader.ipv6->header());
-        read_records(*reader.ipv6, select, progress, stop, outcome, deliver);
+        read(*reader.ipv6);
     } else {
-        on_open(reader.ipv4->header());
-        read_records(*reader.ipv4, select, progress, stop, outcome, deliver);
+        read(*reader.ipv4);
     }
     return outcome;
 }
 
 void count_outcome(const FileOutcome& o, ScanReport& report) {
     report.flows_read += o.flows_read;
+    IndexUse& index = report.index;
+    index.files_indexed += o.indexed;
+    index.files_skipped += o.skipped;
+    index.blocks += o.blocks;
+    index.blocks_read += o.blocks_read;
+    index.files_scanned += o.scanned;
+    index.files_without_index += o.without_index;
+    if (o.index_note) index.notes.push_back(*o.index_note);
     if (o.ipv6) report.flows_read6 += o.flows_read;
     if (o.problem) report.problems.push_back(*o.problem);
 }
@@ -175,7 +300,8 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
                 slot.chunks.push_back(std::move(chunk));
                 changed.notify_all();
             };
-            FileOutcome outcome = read_source(sources[i], select, progress, stop, on_open, deliver);
+            FileOutcome outcome = read_source(sources[i], select, options.pruning.get(), progress,
+                                              stop, on_open, deliver);
             progress.file_done();
             std::lock_guard lock(mutex);
             slot.outcome = std::move(outcome);
@@ -227,6 +353,8 @@ ScanReport scan_in_order(const std::vector<InputSource>& sources, const RecordSe
         count_outcome(slot.outcome, report);
         slot.header.reset();
     }
+    report.index.reported = options.index_stats;
+    report.index.planned = options.pruning != nullptr;
     return report;
 }
 
@@ -246,7 +374,8 @@ ScanReport scan_in_parallel(
     auto worker = [&](unsigned w) {
         for (std::size_t i = next_file++; i < sources.size(); i = next_file++) {
             outcomes[i] = read_source(
-                sources[i], select, progress, never_stop, [](const flowfile::Header&) {},
+                sources[i], select, options.pruning.get(), progress, never_stop,
+                [](const flowfile::Header&) {},
                 [&]<typename R>(std::span<const R> records) {
                     selected_per_worker[w] += records.size();
                     if constexpr (std::is_same_v<R, Record6>) {
@@ -276,6 +405,8 @@ ScanReport scan_in_parallel(
     for (const auto& o : outcomes) count_outcome(o, report);
     for (auto n : selected_per_worker) report.flows_selected += n;
     for (auto n : selected6_per_worker) report.flows_selected6 += n;
+    report.index.reported = options.index_stats;
+    report.index.planned = options.pruning != nullptr;
     return report;
 }
 

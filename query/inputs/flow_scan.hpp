@@ -3,10 +3,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "filter/block_pruning.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/record.hpp"
 #include "flowfile/record6.hpp"
@@ -32,6 +34,30 @@ struct ScanOptions {
     // "files done of total, flows/s" on stderr while the scan runs.  The
     // tools turn it on only when stderr is a terminal.
     bool progress = false;
+    // Set: files with a block index (flow-index(5)) are read only in the
+    // blocks that can hold a match; files without a usable one are scanned.
+    // Null (--no-index, or a query the index cannot narrow): every file is
+    // scanned.  The records handed on are the same either way.
+    std::shared_ptr<const BlockPruning> pruning = nullptr;
+    bool index_stats = false;  // copied to IndexUse::reported
+};
+
+// What the block index spared a scan (all zero without ScanOptions::pruning).
+struct IndexUse {
+    std::uint64_t files_indexed = 0;  // read through their index
+    std::uint64_t files_skipped = 0;  // of those, no block could match: not opened
+    std::uint64_t blocks = 0;         // blocks of the indexed files
+    std::uint64_t blocks_read = 0;    // of those, read and inflated
+    std::uint64_t files_scanned = 0;  // scanned whole (no usable index)
+    // Finished files (DONE flag, not tmp-) that have no index: flow-index
+    // would build them.
+    std::uint64_t files_without_index = 0;
+    // One line per stale or damaged index (BlockIndex::Opened::message), or
+    // per indexed read that failed and fell back to the scan, in input order.
+    std::vector<std::string> notes;
+    // --index-stats: the tool prints these figures (ScanOptions::index_stats).
+    bool reported = false;
+    bool planned = false;  // the query had criteria the index narrows, and no --no-index
 };
 
 struct ScanReport {
@@ -43,6 +69,7 @@ struct ScanReport {
     // One line per file that could not be opened or read to its end
     // ("FILE: truncated ... N flows read"), in input order.
     std::vector<std::string> problems;
+    IndexUse index;
 
     bool complete() const { return problems.empty(); }
 };

@@ -74,6 +74,13 @@ void add_query_options(CLI::App& app, QueryOptionText& text) {
         ->type_name("TYPE")
         ->group("Client records");
     app.add_flag("--utc", text.utc, "Print times in UTC instead of the local time zone");
+    app.add_flag("--no-index", text.no_index,
+                 "Scan every file whole, as if no file had a block index (flow-index(8)); the "
+                 "answer is the same")
+        ->group("Inputs");
+    app.add_flag("--index-stats", text.index_stats,
+                 "Say on stderr how many blocks of the indexed files were read")
+        ->group("Inputs");
 }
 
 Query build_query(const QueryOptionText& text) {
@@ -97,6 +104,12 @@ Query build_query(const QueryOptionText& text) {
                              text.clients_file);
     }
     q.connections = text.connections;
+
+    q.use_index = !text.no_index;
+    if (q.use_index)
+        q.scan.pruning =
+            BlockPruning::plan(spec, q.clients ? &*q.clients : nullptr, q.accounts, q.connections);
+    q.scan.index_stats = text.index_stats;
 
     InputSpec input;
     input.paths = text.paths;
@@ -187,8 +200,32 @@ RecordSelector Query::selector() const {
     };
 }
 
+namespace {
+
+std::string files_text(std::uint64_t n) {
+    return std::to_string(n) + (n == 1 ? " file" : " files");
+}
+
+void report_index_use(std::string_view program, const IndexUse& index) {
+    for (const auto& note : index.notes) std::cerr << program << ": " << note << '\n';
+    if (const std::uint64_t n = index.files_without_index; n > 0)
+        std::cerr << program << ": " << files_text(n)
+                  << (n == 1 ? " has no index and was scanned (flow-index builds it)\n"
+                             : " have no index and were scanned (flow-index builds them)\n");
+    if (index.reported && !index.planned)
+        std::cerr << program << ": index: not used (--no-index, or no criterion it narrows)\n";
+    else if (index.reported)
+        std::cerr << program << ": index: " << index.blocks_read << " of " << index.blocks
+                  << " blocks read in " << files_text(index.files_indexed) << " indexed ("
+                  << index.files_skipped << " not opened), " << files_text(index.files_scanned)
+                  << " scanned whole\n";
+}
+
+}  // namespace
+
 int report_scan_problems(std::string_view program, const InputSelection& inputs,
                          const ScanReport& report) {
+    report_index_use(program, report.index);
     for (const auto& p : inputs.problems) std::cerr << program << ": " << p << '\n';
     for (const auto& p : report.problems) std::cerr << program << ": " << p << '\n';
     if (read_completeness(inputs, report).nothing_read)

@@ -30,6 +30,8 @@ struct QueryOptionText {
     std::vector<std::string> connections;
     unsigned threads = 0;
     bool utc = false;
+    bool no_index = false;     // --no-index: scan every file, as without indexes
+    bool index_stats = false;  // --index-stats: say on stderr what the index spared
 };
 
 void add_query_options(CLI::App& app, QueryOptionText& text);
@@ -45,6 +47,8 @@ struct Query {
     std::vector<std::string> connections;  // --connection, valid in `clients`
     ScanOptions scan;
     TimeZoneStyle zone = TimeZoneStyle::local;
+    // False with --no-index: no answer may come from a block index.
+    bool use_index = true;
 
     // The per-batch selection of each series: the filters, then --account
     // and --connection.
@@ -59,7 +63,10 @@ Query build_query(const QueryOptionText& text);
 
 // Prints the problems of a scan on stderr ("program: FILE: ...", and a last
 // line when nothing at all could be read) and returns the exit status it
-// calls for: 0 when every input was read to its end, 1 otherwise.
+// calls for: 0 when every input was read to its end, 1 otherwise.  Before
+// them, what the block index said: one line per stale or damaged index,
+// one for the finished files that have none, and with --index-stats
+// (IndexUse::reported) how many blocks were read.
 int report_scan_problems(std::string_view program, const InputSelection& inputs,
                          const ScanReport& report);
 

@@ -2,7 +2,8 @@
 
 // Builds flow-capture archives for the query tool tests: flows written into
 // ft- files of a -N 3 tree, named and nested in the zone that is current
-// when add_file() runs, as flow-capture would have done.
+// when add_file() runs, each finished one with its block index, as
+// flow-capture would have done.
 
 #include <filesystem>
 #include <string>
@@ -11,6 +12,7 @@
 #include "flowfile/archive.hpp"
 #include "flowfile/record.hpp"
 #include "flowfile/writer.hpp"
+#include "tools/indexed_archive.hpp"
 
 namespace flowkeep_test {
 
@@ -56,16 +58,15 @@ class ArchiveBuilder {
         std::filesystem::create_directories(path.parent_path());
         auto header = flowfile::Header::for_capture(5, static_cast<std::uint32_t>(created),
                                                     "flowbox-test", true);
+        if (!in_progress) {
+            // Finished, with its block index, as flow-capture leaves it.
+            write_indexed_file(path, header, flows);
+            return path;
+        }
         auto writer = flowfile::Writer::create(path, header);
         writer->write(flows);
-        if (in_progress) {
-            writer->flush();
-            open_.push_back(std::move(writer));
-        } else {
-            flowfile::CloseCounters counters;
-            counters.cap_end = static_cast<std::uint32_t>(created + 900);
-            writer->finish(counters);
-        }
+        writer->flush();
+        open_.push_back(std::move(writer));
         return path;
     }
 

@@ -51,15 +51,11 @@ std::filesystem::path add_ipv6_file(const std::filesystem::path& root, std::int6
     const flowfile::FileName name =
         flowfile::file_name_at(created, flowfile::ipv6_export_version, std::nullopt, false);
     const std::filesystem::path path = root / flowfile::nest_path(name, 3);
-    std::filesystem::create_directories(path.parent_path());
-    auto writer = flowfile::Writer::create(
+    write_indexed_file(
         path,
         flowfile::Header::for_capture(flowfile::ipv6_export_version,
-                                      static_cast<std::uint32_t>(created), "flowbox-test", true));
-    writer->write(std::span<const flowfile::Record6>(flows));
-    flowfile::CloseCounters counters;
-    counters.cap_end = static_cast<std::uint32_t>(created + 900);
-    writer->finish(counters);
+                                      static_cast<std::uint32_t>(created), "flowbox-test", true),
+        flows);
     return path;
 }
 
