@@ -329,24 +329,26 @@ void Archiver::file_done(const FinishedFile& file, bool final_close) {
                                         ? file.final_relative
                                         : (settings_.work_dir / file.final_relative).string();
     // Before the -R program, which may read it, and before expiry, which
-    // removes it with its file.
-    write_index(file);
+    // removes it with its file and counts it against -E as the start-up
+    // scan does.
+    const std::uint64_t index_size = write_index(file);
     if (expiry_scanned_)
-        expiry_list_.push_back(
-            {.path = expiry_path, .size = file.size, .capture_start = file.capture_start});
+        expiry_list_.push_back({.path = expiry_path,
+                                .size = file.size + index_size,
+                                .capture_start = file.capture_start});
     // flow-capture never expires at exit: the files of the last run stay.
     if (!final_close) run_expiry();
     if (!settings_.post_rotate_program.empty()) run_post_rotate(file.final_relative);
 }
 
-void Archiver::write_index(const FinishedFile& file) {
-    if (file.index.empty() && file.index_problem.empty()) return;  // indexing is off
+std::uint64_t Archiver::write_index(const FinishedFile& file) {
+    if (file.index.empty() && file.index_problem.empty()) return 0;  // indexing is off
     std::string problem = file.index_problem;
     if (problem.empty()) {
         try {
             flowfile::write_index_file(settings_.work_dir / file.final_relative, file.index);
             ++index_files_written_;
-            return;
+            return file.index.size();
         } catch (const std::exception& e) {
             problem = e.what();
         }
@@ -354,6 +356,7 @@ void Archiver::write_index(const FinishedFile& file) {
     ++index_failures_;
     log_(file.final_relative + ": no index written (" + problem +
          "); the file is complete, flow-index can build its index later");
+    return 0;
 }
 
 void Archiver::start_expiry() {

@@ -125,9 +125,10 @@ class Archiver {
     // After a successful close and rename: the index, expiry and the -R
     // program.
     void file_done(const FinishedFile& file, bool final_close);
-    // Writes the file's index beside it under its final name; a failure is
-    // logged and counted, and the file stays as it is.
-    void write_index(const FinishedFile& file);
+    // Writes the file's index beside it under its final name and returns
+    // its size (0 when none was written); a failure is logged and counted,
+    // and the file stays as it is.
+    std::uint64_t write_index(const FinishedFile& file);
     void retry_renames(WallTime now);
     // Writes into one series' file; a write error makes the writer hold the
     // records and the archiver block.
