@@ -10,8 +10,10 @@
 
 #include "legacy_stat/legacy_stat.hpp"
 #include "output/output_buffer.hpp"
+#include "summary/file_totals_rows.hpp"
 #include "summary/summary.hpp"
 #include "summary/summary_answer.hpp"
+#include "summary/totals_from_index.hpp"
 #include "tools/query_options.hpp"
 #include "tools/tool_main.hpp"
 #include "tools/usage_error.hpp"
@@ -56,6 +58,17 @@ void add_options(CLI::App& app, StatOptions& o) {
         ->group("Report");
 }
 
+// Whether whole files may be answered from their index totals: a report
+// they can hold, and no criterion but the time window (the others need the
+// records).
+bool answers_from_index(const SummarySpec& spec, const FilterSpec& filters, const Query& q) {
+    const bool other_filters = filters.ip || filters.src_ip || filters.dst_ip || filters.exporter ||
+                               filters.port || filters.src_port || filters.dst_port ||
+                               filters.protocol || !q.accounts.empty() || !q.connections.empty();
+    return q.use_index && !other_filters && spec.interval_seconds == 0 &&
+           report_fits_file_totals(spec.by);
+}
+
 int run(const StatOptions& o) {
     const std::size_t top = o.top ? parse_top(*o.top) : 0;  // before opening inputs
     Query q = build_query(o.query);
@@ -70,11 +83,21 @@ int run(const StatOptions& o) {
         !clients)
         throw UsageError("--by connection needs --clients FILE");
 
+    // Whole files whose index totals answer the report are not read.
+    Summary indexed(spec, q.names, clients);
+    const bool totals_from_index = answers_from_index(spec, filters, q);
+    const bool scan_reads_indexes = q.scan.pruning != nullptr;
+    IndexedTotals from_index;
+    from_index.to_scan = q.inputs.sources;
+    if (totals_from_index)
+        from_index = add_totals_from_indexes(indexed, spec.by, q.inputs.sources, q.window,
+                                             scan_reads_indexes);
+
     std::vector<Summary> partial;
-    const unsigned workers = scan_worker_count(q.inputs.sources, q.scan);
+    const unsigned workers = scan_worker_count(from_index.to_scan, q.scan);
     for (unsigned w = 0; w < workers; ++w) partial.emplace_back(spec, q.names, clients);
-    const ScanReport report = scan_in_parallel(
-        q.inputs.sources, q.selector(), q.scan,
+    ScanReport report = scan_in_parallel(
+        from_index.to_scan, q.selector(), q.scan,
         [&](unsigned worker, std::span<const flowfile::Record> flows) {
             partial[worker].add(flows);
         },
@@ -82,6 +105,8 @@ int run(const StatOptions& o) {
             partial[worker].add(flows);
         });
     for (unsigned w = 1; w < workers; ++w) partial[0].merge(std::move(partial[w]));
+    partial[0].merge(std::move(indexed));
+    if (totals_from_index) count_indexed_totals(from_index, scan_reads_indexes, report);
 
     const SummaryFormat format = o.format == "csv"    ? SummaryFormat::csv
                                  : o.format == "json" ? SummaryFormat::json
