@@ -48,6 +48,7 @@
 #include "flowfile/block_index.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/ipv4_text.hpp"
+#include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "isp_traffic.hpp"
 
@@ -365,6 +366,54 @@ std::string clients_csv(const std::vector<std::uint32_t>& clients, std::uint32_t
     return out.str();
 }
 
+struct Chosen {
+    std::uint32_t client = 0;
+    std::size_t rank = 0;  // from 0, busiest first
+    std::size_t clients = 0;
+    std::uint32_t rare = 0;
+    std::uint32_t rare_flows = 0;
+};
+
+// The queries' subjects from the flows of the archive in o.dir, written
+// beside it (clients.csv, the choices file) with the marker last.
+Chosen write_choices(const ArchiveOptions& o, const FlowTally& tally,
+                     const IspTrafficProfile& profile) {
+    const fs::path marker = o.dir / done_marker;
+    const std::int64_t start = profile.start_unix_secs;
+    const auto ranked = clients_by_flows(tally, o.days, profile.clients);
+    if (ranked.size() < 3) throw std::runtime_error("the model gave fewer than 3 clients");
+    const std::size_t rank = active_client_rank(ranked.size());
+    const std::uint32_t client = ranked[rank];
+    const std::uint32_t moved_from = ranked[rank - 1], moved_to = ranked[rank + 1];
+    const std::int64_t end = start + std::int64_t{o.days} * day_seconds;
+    const std::int64_t move = start + std::int64_t{o.days} * day_seconds / 2;
+    // The police request's server: the counted remote address seen in the
+    // fewest flows of the window (ties: the lower address).
+    std::uint32_t rare = 0, rare_flows = 0;
+    for (std::uint32_t i = 0; i < remote_span; ++i)
+        if (tally.remote[i] != 0 && (rare_flows == 0 || tally.remote[i] < rare_flows)) {
+            rare = remote_base + i;
+            rare_flows = tally.remote[i];
+        }
+    if (rare_flows == 0) throw std::runtime_error("no remote address of 198.18.0.0/15 was seen");
+
+    write_text_atomically(o.dir / "clients.csv", clients_csv(ranked, moved_from, moved_to, move));
+    std::ostringstream choices;
+    choices << "# bench_index_data: the subjects of bench_index.sh's queries\n"
+            << "DAYS=" << o.days << "\nFLOWS_PER_DAY=" << o.flows_per_day << "\nSTART=" << start
+            << "\nEND=" << end << "\nCLIENTS=" << ranked.size() << "\nCLIENT=" << ipv4(client)
+            << "\nCLIENT_RANK=" << rank + 1
+            << "\nCLIENT_DAY_FLOWS=" << tally.client_flows(client - client_base, 1)
+            << "\nCLIENT_FLOWS=" << tally.client_flows(client - client_base, o.days)
+            << "\nBUSIEST_CLIENT_FLOWS=" << tally.client_flows(ranked.front() - client_base, o.days)
+            << "\nACCOUNT=cust-bench\nACCOUNT_FIRST=" << ipv4(moved_from)
+            << "\nACCOUNT_SECOND=" << ipv4(moved_to) << "\nACCOUNT_MOVE=" << move
+            << "\nRARE=" << ipv4(rare) << "\nRARE_FLOWS=" << rare_flows << "\n";
+    write_text_atomically(o.dir / choices_name, choices.str());
+    write_text_atomically(marker, archive_identity(o));
+    return Chosen{client, rank, ranked.size(), rare, rare_flows};
+}
+
 int write_archive(ArchiveOptions o) {
     if (o.days < 1 || o.days > max_days)
         throw std::invalid_argument("--days: 1.." + std::to_string(max_days) +
@@ -419,37 +468,7 @@ int write_archive(ArchiveOptions o) {
         std::printf("archive %s: --deadline reached, %d of %d days written\n", o.dir.c_str(),
                     o.days, asked_days);
 
-    const auto ranked = clients_by_flows(tally, o.days, profile.clients);
-    if (ranked.size() < 3) throw std::runtime_error("the model gave fewer than 3 clients");
-    const std::size_t rank = active_client_rank(ranked.size());
-    const std::uint32_t client = ranked[rank];
-    const std::uint32_t moved_from = ranked[rank - 1], moved_to = ranked[rank + 1];
-    const std::int64_t end = start + std::int64_t{o.days} * day_seconds;
-    const std::int64_t move = start + std::int64_t{o.days} * day_seconds / 2;
-    // The police request's server: the counted remote address seen in the
-    // fewest flows of the window (ties: the lower address).
-    std::uint32_t rare = 0, rare_flows = 0;
-    for (std::uint32_t i = 0; i < remote_span; ++i)
-        if (tally.remote[i] != 0 && (rare_flows == 0 || tally.remote[i] < rare_flows)) {
-            rare = remote_base + i;
-            rare_flows = tally.remote[i];
-        }
-    if (rare_flows == 0) throw std::runtime_error("no remote address of 198.18.0.0/15 was seen");
-
-    write_text_atomically(o.dir / "clients.csv", clients_csv(ranked, moved_from, moved_to, move));
-    std::ostringstream choices;
-    choices << "# bench_index_data: the subjects of bench_index.sh's queries\n"
-            << "DAYS=" << o.days << "\nFLOWS_PER_DAY=" << o.flows_per_day << "\nSTART=" << start
-            << "\nEND=" << end << "\nCLIENTS=" << ranked.size() << "\nCLIENT=" << ipv4(client)
-            << "\nCLIENT_RANK=" << rank + 1
-            << "\nCLIENT_DAY_FLOWS=" << tally.client_flows(client - client_base, 1)
-            << "\nCLIENT_FLOWS=" << tally.client_flows(client - client_base, o.days)
-            << "\nBUSIEST_CLIENT_FLOWS=" << tally.client_flows(ranked.front() - client_base, o.days)
-            << "\nACCOUNT=cust-bench\nACCOUNT_FIRST=" << ipv4(moved_from)
-            << "\nACCOUNT_SECOND=" << ipv4(moved_to) << "\nACCOUNT_MOVE=" << move
-            << "\nRARE=" << ipv4(rare) << "\nRARE_FLOWS=" << rare_flows << "\n";
-    write_text_atomically(o.dir / choices_name, choices.str());
-    write_text_atomically(marker, archive_identity(o));
+    const Chosen chosen = write_choices(o, tally, profile);
 
     const double flows = static_cast<double>(o.flows_per_day) * o.days;
     std::printf("archive %s: %d days, %zu files, %.0f flows in %.1f s\n", o.dir.c_str(), o.days,
@@ -460,12 +479,44 @@ int write_archive(ArchiveOptions o) {
         static_cast<double>(sums[0].data_bytes) / flows,
         static_cast<std::uintmax_t>(sums[0].index_bytes),
         100.0 * static_cast<double>(sums[0].index_bytes) / static_cast<double>(sums[0].data_bytes));
-    std::printf("  client %s (rank %zu of %zu), rare remote %s (%u flows)\n", ipv4(client).c_str(),
-                rank + 1, ranked.size(), ipv4(rare).c_str(), rare_flows);
+    std::printf("  client %s (rank %zu of %zu), rare remote %s (%u flows)\n",
+                ipv4(chosen.client).c_str(), chosen.rank + 1, chosen.clients,
+                ipv4(chosen.rare).c_str(), chosen.rare_flows);
     std::printf(
         "SUMMARY bench_index_data archive reused=0 files=%zu data_bytes=%ju index_bytes=%ju\n",
         files[0], static_cast<std::uintmax_t>(sums[0].data_bytes),
         static_cast<std::uintmax_t>(sums[0].index_bytes));
+    return 0;
+}
+
+// The choices of an archive that `archive` did not finish (stopped by hand
+// after its last whole day): the flows of its first o.days days read back.
+// Its last file lacks the flows a longer run puts there after midnight.
+int choose_from_files(const ArchiveOptions& o) {
+    const IspTrafficProfile profile = month_profile(o.flows_per_day, o.seed);
+    const std::int64_t start = profile.start_unix_secs;
+    FlowTally tally(o.days);
+    std::size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(o.dir)) {
+        if (!e.is_regular_file() || !e.path().filename().string().starts_with("ft-")) continue;
+        auto reader = flowfile::Reader::open(e.path());
+        const std::int64_t created = reader->header().cap_start.value_or(0);
+        const std::int64_t day = (created - start) / day_seconds;
+        if (day < 0 || day >= o.days)
+            throw std::runtime_error(e.path().string() + ": outside the first " +
+                                     std::to_string(o.days) + " days");
+        for (auto b = reader->next_batch(); !b.empty(); b = reader->next_batch())
+            tally.add(static_cast<int>(day), b);
+        if (!reader->status().ok()) throw std::runtime_error(reader->status().message);
+        ++files;
+    }
+    if (files != static_cast<std::size_t>(o.days * files_per_day))
+        throw std::runtime_error(o.dir.string() + ": " + std::to_string(files) + " files, not " +
+                                 std::to_string(o.days * files_per_day));
+    const Chosen chosen = write_choices(o, tally, profile);
+    std::printf("archive %s: choices from %zu files: client %s, rare remote %s (%u flows)\n",
+                o.dir.c_str(), files, ipv4(chosen.client).c_str(), ipv4(chosen.rare).c_str(),
+                chosen.rare_flows);
     return 0;
 }
 
@@ -633,6 +684,16 @@ int main(int argc, char** argv) {
     archive->add_option("--deadline", a.deadline,
                         "unix time after which the run ends at the next midnight of the model "
                         "(as many days as fit)");
+    ArchiveOptions c;
+    auto* choose = app.add_subcommand(
+        "choose", "the clients file and choices of an archive stopped after a whole day");
+    choose->add_option("dir", c.dir, "archive root")->required();
+    choose->add_option("--days", c.days, "its whole days")
+        ->check(CLI::Range(1, max_days))
+        ->required();
+    choose->add_option("--flows-per-day", c.flows_per_day, "flows a day it was written with")
+        ->capture_default_str();
+    choose->add_option("--seed", c.seed, "seed it was written with")->capture_default_str();
     BlocksOptions b;
     auto* blocks = app.add_subcommand("blocks", "the block size trade on one day of the model");
     blocks->add_option("--work", b.work, "directory for the files being measured")
@@ -661,6 +722,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (archive->parsed()) return write_archive(a);
+        if (choose->parsed()) return choose_from_files(c);
         return block_trade(b);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_index_data: %s\n", e.what());
