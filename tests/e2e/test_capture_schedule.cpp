@@ -12,6 +12,7 @@
 #include "capture_process.hpp"
 #include "fault_support.hpp"
 #include "flowfile/archive.hpp"
+#include "flowfile/block_index.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
 #include "old_archive.hpp"
@@ -184,8 +185,20 @@ void send_flows(std::uint16_t port, std::size_t count) {
 // The size of the file a capture with `args` writes for `flows` flows from
 // one exporter, to set an -E limit in flow-capture's own byte counts (the
 // header holds this host's name).
-std::uintmax_t finished_file_size(const fs::path& dir, std::vector<std::string> args,
-                                  std::size_t flows) {
+// A finished file's size, and with its block index (flow-index(5)) beside
+// it: -E counts both.
+struct FinishedSize {
+    std::uintmax_t data = 0;
+    std::uintmax_t on_disk = 0;
+};
+
+std::uintmax_t size_on_disk(const fs::path& file) {
+    const fs::path index = flowfile::index_path_of(file);
+    return fs::file_size(file) + (fs::exists(index) ? fs::file_size(index) : 0);
+}
+
+FinishedSize finished_file_size(const fs::path& dir, std::vector<std::string> args,
+                                std::size_t flows) {
     fs::create_directories(dir);
     const auto port = free_udp_port();
     const fs::path status = dir / "status";
@@ -200,7 +213,7 @@ std::uintmax_t finished_file_size(const fs::path& dir, std::vector<std::string> 
     const auto files = flow_files(dir / "cap");
     REQUIRE(files.size() == 1);
     REQUIRE(read_flow_file(files[0]).numbers.size() == flows);
-    return fs::file_size(files[0]);
+    return {.data = fs::file_size(files[0]), .on_disk = size_on_disk(files[0])};
 }
 
 // What a reader sees of a file being written; 0 while it is being created.
@@ -220,7 +233,7 @@ TEST_CASE("with -E a rotation removes the oldest files until the rest fit, keepi
     const std::vector<std::string> common = {
         "-V", "5", "-z", "0", "-N", "3", "-n", "0", "--flush-interval", "1"};
     constexpr std::size_t flows = 40;
-    const std::uintmax_t finished = finished_file_size(dir / "probe", common, flows);
+    const FinishedSize finished = finished_file_size(dir / "probe", common, flows);
 
     const fs::path work = dir / "work";
     const fs::path day = flowkeep_e2e::write_old_day(work);
@@ -231,7 +244,7 @@ TEST_CASE("with -E a rotation removes the oldest files until the rest fit, keepi
     for (const auto& p : old) REQUIRE(fs::file_size(p) == old_size);
     // Room for the new file and two and a half old ones: the rotation must
     // remove the two oldest, the start-up nothing.
-    const std::uintmax_t limit = finished + 2 * old_size + old_size / 2;
+    const std::uintmax_t limit = finished.on_disk + 2 * old_size + old_size / 2;
     REQUIRE(4 * old_size <= limit);
 
     const auto port = free_udp_port();
@@ -272,12 +285,12 @@ TEST_CASE("with -E a rotation removes the oldest files until the rest fit, keepi
     CHECK(fs::exists(old[2]));
     CHECK(fs::exists(old[3]));
     REQUIRE(fs::exists(finished_path));
-    CHECK(fs::file_size(finished_path) == finished);
+    CHECK(fs::file_size(finished_path) == finished.data);
     CHECK(read_flow_file(finished_path).numbers == numbers(1, flows));
     CHECK(std::count_if(during.begin(), during.end(), is_tmp) == 1);
-    CHECK(fs::file_size(old[2]) + fs::file_size(old[3]) + fs::file_size(finished_path) <= limit);
+    CHECK(fs::file_size(old[2]) + fs::file_size(old[3]) + size_on_disk(finished_path) <= limit);
     // Only as many as needed: with the younger of the removed ones it did not fit.
-    CHECK(old_size + fs::file_size(old[2]) + fs::file_size(old[3]) + fs::file_size(finished_path) >
+    CHECK(old_size + fs::file_size(old[2]) + fs::file_size(old[3]) + size_on_disk(finished_path) >
           limit);
     const std::string log = capture->stderr_text();
     CHECK_THAT(log, Catch::Contains("flow-capture: remove/2 ./2009/2009-10/2009-10-15/"
