@@ -11,6 +11,7 @@
 #include <ctime>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "flowfile/ipv6_text.hpp"
@@ -256,8 +257,9 @@ TEST_CASE("query tools answer from the index with the same rows when files are n
     TempDir dir;
     const IndexedArchive a = write_archive(dir / "flows");
     std::string files;
-    for (const auto& f : a.v5_files) files += " " + shell_arg(f);
-    for (const auto& f : a.v6_files) files += " " + shell_arg(f);
+    // Appended in two steps: gcc 12 warns (-Wrestrict, wrongly) about " " + string.
+    for (const auto& f : a.v5_files) (files += ' ') += shell_arg(f);
+    for (const auto& f : a.v6_files) (files += ' ') += shell_arg(f);
     for (const std::string tool : tools) {
         same_with_and_without_index(tool, "--ip 10.0.3.7" + files);
         same_with_and_without_index(tool, "--ip 2001:db8:c:700::/56 --port 443" + files);
@@ -453,22 +455,31 @@ TEST_CASE("every test archive with flow files answers the same with a fresh inde
     // there (those that read cleanly: a damaged or unfinished file keeps
     // none), then queried through its directory with criteria taken from
     // its own flows.
+    // Many test archives hold copies of the same file: each content is
+    // queried once, which keeps this test within a CI run's time.
     TempDir dir;
     std::size_t indexed = 0, copied = 0, skipped = 0;
+    std::set<std::string> contents;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(FLOWKEEP_TEST_DATA)) {
         if (!entry.is_regular_file()) continue;
         const std::string name = entry.path().filename().string();
         if (!flowfile::parse_file_name(name)) continue;
+        {
+            std::ifstream in(entry.path(), std::ios::binary);
+            std::ostringstream bytes;
+            bytes << in.rdbuf();
+            if (!contents.insert(bytes.str()).second) continue;
+        }
         const auto copy = dir / std::to_string(copied++) / name;
         std::filesystem::create_directories(copy.parent_path());
         std::filesystem::copy_file(entry.path(), copy);
         if (index_existing_file(copy)) ++indexed;
     }
     INFO(copied << " files, " << indexed << " indexed");
-    REQUIRE(indexed >= 20);
+    REQUIRE(indexed >= 10);
     for (std::size_t i = 0; i < copied; ++i) {
         const auto sub = dir / std::to_string(i);
-        const std::string input = " " + shell_arg(sub);
+        const std::string input = std::string(1, ' ').append(shell_arg(sub));
         // An address, a port and a protocol of the file's own flows.
         const ToolRun csv = run_shell(std::string(FLOW_EXPORT_CSV_BIN) + " --no-index" + input +
                                       " --fields src_ip,dst_port,protocol | sed -n 2p");
