@@ -8,17 +8,6 @@ namespace flowfile::detail {
 
 namespace {
 
-// The finaliser of MurmurHash3's 64-bit variant: every input bit reaches
-// every output bit, which the line choice and the bit positions both need.
-std::uint64_t mix(std::uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 std::uint64_t little_word(const std::uint8_t* p) {
     return index_layout::get<std::uint64_t>(p);
 }
@@ -45,10 +34,8 @@ constexpr std::size_t line_bits_count = index_layout::line_bytes * 8;
 }  // namespace
 
 std::uint64_t address_key_hash(const AddressKey& key) {
-    const std::uint64_t kind = static_cast<std::uint64_t>(key.kind) + 1;
-    std::uint64_t h = mix(little_word(key.bytes.data()) ^ (kind * 0x9e3779b97f4a7c15ULL));
-    h = mix(h ^ little_word(key.bytes.data() + 8) ^ 0x632be59bd9b4e019ULL);
-    return h;
+    return key_hash_of_words(key.kind, little_word(key.bytes.data()),
+                             little_word(key.bytes.data() + 8));
 }
 
 std::size_t bloom_lines_for(std::size_t distinct_keys) {

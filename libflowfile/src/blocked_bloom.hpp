@@ -18,8 +18,40 @@ namespace flowfile::detail {
 inline constexpr std::size_t bloom_bits_per_key = 14;
 inline constexpr std::uint8_t bloom_bits = 7;
 
+// The finaliser of MurmurHash3's 64-bit variant: every input bit reaches
+// every output bit, which the line choice and the bit positions both need.
+inline std::uint64_t key_mix(std::uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+// The hash of a key whose 16 bytes, read as two little-endian words, are
+// `low` and `high`.
+inline std::uint64_t key_hash_of_words(AddressKey::Kind kind, std::uint64_t low,
+                                       std::uint64_t high) {
+    const std::uint64_t k = static_cast<std::uint64_t>(kind) + 1;
+    const std::uint64_t h = key_mix(low ^ (k * 0x9e3779b97f4a7c15ULL));
+    return key_mix(h ^ high ^ 0x632be59bd9b4e019ULL);
+}
+
 // A 64-bit hash of the key's kind and bytes, the same on every host.
 std::uint64_t address_key_hash(const AddressKey& key);
+
+// address_key_hash of an IPv4 key (ipv4 or ipv4_24) of `host_order`, its
+// host bits already zero, without building the key: the builder hashes
+// four of them per flow.
+inline std::uint64_t ipv4_key_hash(AddressKey::Kind kind, std::uint32_t host_order) {
+    // The key's bytes are the address in network order: as a little-endian
+    // word, the address with its bytes reversed.
+    const std::uint64_t low = ((host_order >> 24) & 0xffu) | ((host_order >> 8) & 0xff00u) |
+                              ((host_order << 8) & 0xff0000u) |
+                              ((std::uint64_t{host_order} & 0xffu) << 24);
+    return key_hash_of_words(kind, low, 0);
+}
 
 // Lines a filter over `distinct_keys` keys takes (0 for none).
 std::size_t bloom_lines_for(std::size_t distinct_keys);

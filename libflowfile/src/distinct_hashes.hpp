@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace flowfile::detail {
@@ -30,6 +31,18 @@ class DistinctHashes {
                 ++count_;
                 return;
             }
+        }
+    }
+
+    // Inserts each of `hashes`.  A file's set outgrows the caches, so each
+    // probe would wait for memory: the slots of the hashes a few places
+    // ahead are fetched while the current one is inserted.
+    void insert_all(std::span<const std::uint64_t> hashes) {
+        constexpr std::size_t ahead = 8;
+        for (std::size_t i = 0; i < hashes.size(); ++i) {
+            if (i + ahead < hashes.size() && !slots_.empty())
+                __builtin_prefetch(&slots_[hashes[i + ahead] & (slots_.size() - 1)], 1);
+            insert(hashes[i]);
         }
     }
 

@@ -18,7 +18,18 @@ struct EncodedTotals {
     std::uint64_t raw_size = 0;
 };
 
-EncodedTotals encode_totals(const FileTotals& totals);
+// FileTotals as the builder counts them: a table per key, indexed by the
+// key's value (256 protocols, 65536 ports a side), a key without flows
+// absent from the maps.  Encoded from the tables as they are, since maps of
+// a file's 100000 port keys cost the builder more than the encoding.
+struct TotalsTables {
+    FlowCounts all;
+    std::span<const FlowCounts> protocols;
+    std::span<const FlowCounts> src_ports;
+    std::span<const FlowCounts> dst_ports;
+};
+
+EncodedTotals encode_totals(const TotalsTables& totals);
 
 // nullopt when the stream does not inflate to `raw_size` bytes of
 // well-formed totals.
