@@ -130,8 +130,12 @@ struct BlockIndexBuilder::State {
             const R& r = records[i];
             all.add(r.dpkts, r.doctets);
             protocols[r.prot].add(r.dpkts, r.doctets);
-            src_ports[r.srcport].add(r.dpkts, r.doctets);
-            dst_ports[r.dstport].add(r.dpkts, r.doctets);
+            // Port fields mean ports only for these: flow-stat's port
+            // reports count no other protocol's (ICMP keeps type/code there).
+            if (r.prot == 6 || r.prot == 17 || r.prot == 132) {
+                src_ports[r.srcport].add(r.dpkts, r.doctets);
+                dst_ports[r.dstport].add(r.dpkts, r.doctets);
+            }
         }
     }
 

@@ -68,9 +68,10 @@ struct FlowCounts {
     friend bool operator==(const FlowCounts&, const FlowCounts&) = default;
 };
 
-// Totals of every flow of the file, by raw field value as flow-stat
-// --by protocol, src-port and dst-port count them (every protocol's port
-// fields, ICMP's type/code included).
+// Totals of every flow of the file: all, by protocol, and by source and
+// destination port over the TCP, UDP and SCTP flows alone, as flow-stat
+// --by protocol, src-port and dst-port count them (other protocols carry
+// something else in the port fields, ICMP its type and code).
 struct FileTotals {
     FlowCounts all;
     std::map<std::uint8_t, FlowCounts> protocols;

@@ -118,8 +118,10 @@ FileTotals totals_of(const std::vector<R>& records) {
     for (const R& r : records) {
         t.all.add(r.dpkts, r.doctets);
         t.protocols[r.prot].add(r.dpkts, r.doctets);
-        t.src_ports[r.srcport].add(r.dpkts, r.doctets);
-        t.dst_ports[r.dstport].add(r.dpkts, r.doctets);
+        if (r.prot == 6 || r.prot == 17 || r.prot == 132) {
+            t.src_ports[r.srcport].add(r.dpkts, r.doctets);
+            t.dst_ports[r.dstport].add(r.dpkts, r.doctets);
+        }
     }
     return t;
 }

@@ -19,8 +19,10 @@ using summary_test::ip;
 
 namespace {
 
-// The totals as flowfile::FileTotals documents them: every flow by its raw
-// protocol, source port and destination port fields.
+// Totals of every flow by its raw protocol, source port and destination
+// port fields, ICMP's included: what add_file_totals must refuse for a port
+// report when other protocols are there (flowfile::FileTotals itself counts
+// ports of TCP, UDP and SCTP flows only, as the tests below build too).
 template <typename R>
 void count_into(flowfile::FileTotals& t, const std::vector<R>& flows) {
     for (const R& r : flows) {
