@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "flowfile/archive.hpp"
 #include "flowfile/error.hpp"
 
 namespace flowindex {
@@ -33,13 +34,9 @@ std::size_t read_at(int fd, std::uint8_t* into, std::size_t n, off_t offset,
 
 }  // namespace
 
-bool is_in_progress_name(const std::string& file_name) {
-    return file_name.starts_with("tmp-");
-}
-
 DataFile::Opening DataFile::open(const std::filesystem::path& path) {
     Opening out;
-    if (is_in_progress_name(path.filename().string())) {
+    if (flowfile::is_in_progress_name(path.filename().string())) {
         out.state = FileState::being_written;
         out.why = "a tmp- file";
         return out;

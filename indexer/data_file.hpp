@@ -61,7 +61,4 @@ class DataFile {
     std::vector<std::uint8_t> header_bytes_;
 };
 
-// Whether a name is one of flow-capture's files still being written.
-bool is_in_progress_name(const std::string& file_name);
-
 }  // namespace flowindex

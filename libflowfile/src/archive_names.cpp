@@ -81,6 +81,10 @@ FileName FileName::closed() const {
     return n;
 }
 
+bool is_in_progress_name(std::string_view file_name) {
+    return file_name.starts_with("tmp-");
+}
+
 std::optional<FileName> parse_file_name(std::string_view s) {
     FileName n;
     std::size_t pos = 0;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "flowfile/archive.hpp"
 #include "flowfile/block_read.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/reader.hpp"
@@ -65,23 +66,30 @@ const auto& selector_for(const RecordSelector& select, const Record6*) {
     return select.ipv6;
 }
 
+// One batch read, whether from a scan or from a file's chosen blocks:
+// counted, selected, and what is kept handed on.
+template <typename R, typename Deliver>
+void take_batch(std::span<const R> batch, const RecordSelector& select, std::vector<R>& selected,
+                ScanProgress& progress, FileOutcome& outcome, Deliver& deliver) {
+    outcome.flows_read += batch.size();
+    progress.add_flows(batch.size());
+    const auto& chosen = selector_for(select, static_cast<const R*>(nullptr));
+    if (!chosen) {
+        deliver(batch);
+        return;
+    }
+    selected.clear();
+    chosen(batch, selected);
+    if (!selected.empty()) deliver(std::span<const R>(selected));
+}
+
 template <typename R, typename Deliver>
 void read_records(flowfile::BasicReader<R>& reader, const RecordSelector& select,
                   ScanProgress& progress, const std::atomic<bool>& stop, FileOutcome& outcome,
                   Deliver& deliver) {
-    const auto& chosen = selector_for(select, static_cast<const R*>(nullptr));
     std::vector<R> selected;
-    for (auto batch = reader.next_batch(); !batch.empty() && !stop; batch = reader.next_batch()) {
-        outcome.flows_read += batch.size();
-        progress.add_flows(batch.size());
-        if (!chosen) {
-            deliver(batch);
-            continue;
-        }
-        selected.clear();
-        chosen(batch, selected);
-        if (!selected.empty()) deliver(std::span<const R>(selected));
-    }
+    for (auto batch = reader.next_batch(); !batch.empty() && !stop; batch = reader.next_batch())
+        take_batch(batch, select, selected, progress, outcome, deliver);
     if (!reader.status().ok() && !normal_end_of_open_file(reader.header(), reader.status()))
         outcome.problem = reader.status().message;
 }
@@ -148,24 +156,14 @@ bool read_planned_blocks(const InputSource& source, flowfile::BasicReader<R>& re
     outcome.indexed = true;
     outcome.blocks = plan.index->blocks();
     outcome.blocks_read = plan.blocks.size();
-    const auto& chosen = selector_for(select, static_cast<const R*>(nullptr));
     const std::span<const R> all(read.records);
     std::vector<R> selected;
     // Batches of the reader's size, so consumers see what a scan gives them.
     for (std::size_t at = 0; at < all.size() && !stop;
-         at += flowfile::BasicReader<R>::batch_records) {
-        const auto batch =
-            all.subspan(at, std::min(all.size() - at, flowfile::BasicReader<R>::batch_records));
-        outcome.flows_read += batch.size();
-        progress.add_flows(batch.size());
-        if (!chosen) {
-            deliver(batch);
-            continue;
-        }
-        selected.clear();
-        chosen(batch, selected);
-        if (!selected.empty()) deliver(std::span<const R>(selected));
-    }
+         at += flowfile::BasicReader<R>::batch_records)
+        take_batch(
+            all.subspan(at, std::min(all.size() - at, flowfile::BasicReader<R>::batch_records)),
+            select, selected, progress, outcome, deliver);
     return true;
 }
 
@@ -205,7 +203,7 @@ FileOutcome read_source(const InputSource& source, const RecordSelector& select,
             // No index is the normal state of a file still being written.
             const std::string name = std::filesystem::path(source.path).filename().string();
             outcome.without_index =
-                outcome.without_index && r.header().done() && !name.starts_with("tmp-");
+                outcome.without_index && r.header().done() && !flowfile::is_in_progress_name(name);
         }
         read_records(r, select, progress, stop, outcome, deliver);
     };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "flowfile/archive.hpp"
 #include "flowfile/block_checksums.hpp"
 #include "flowfile/block_index.hpp"
 #include "flowfile/record6.hpp"
@@ -55,10 +56,6 @@ bool every_flow_inside(const flowfile::BlockIndex& index, const FlowWindow& wind
     return true;
 }
 
-bool is_in_progress(const std::string& path) {
-    return std::filesystem::path(path).filename().string().starts_with("tmp-");
-}
-
 }  // namespace
 
 IndexedTotals add_totals_from_indexes(Summary& summary, const std::vector<SummaryKey>& by,
@@ -67,7 +64,9 @@ IndexedTotals add_totals_from_indexes(Summary& summary, const std::vector<Summar
                                       bool scan_reads_indexes) {
     IndexedTotals out;
     auto answered = [&](const InputSource& source) -> bool {
-        if (source.is_stdin() || is_in_progress(source.path)) return false;
+        if (source.is_stdin() ||
+            flowfile::is_in_progress_name(std::filesystem::path(source.path).filename().string()))
+            return false;
         const flowfile::BlockIndex::Opened opened = flowfile::BlockIndex::open(source.path);
         // A missing index is the scan's to count (with a window it counts
         // the finished files without one; without, no query but this one

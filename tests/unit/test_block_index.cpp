@@ -16,6 +16,7 @@
 #include "flowfile/error.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/writer.hpp"
+#include "support/file_totals_recount.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
@@ -146,19 +147,6 @@ FlowTimes times_of(const Record6& r) {
     return {r.start_ms, r.end_ms};
 }
 
-FileTotals recount(const auto& records) {
-    FileTotals t;
-    for (const auto& r : records) {
-        t.all.add(r.dpkts, r.doctets);
-        t.protocols[r.prot].add(r.dpkts, r.doctets);
-        if (r.prot == 6 || r.prot == 17 || r.prot == 132) {
-            t.src_ports[r.srcport].add(r.dpkts, r.doctets);
-            t.dst_ports[r.dstport].add(r.dpkts, r.doctets);
-        }
-    }
-    return t;
-}
-
 template <typename R>
 void check_round_trip(const IndexedFile& f, const std::vector<R>& records,
                       std::size_t block_records) {
@@ -208,7 +196,7 @@ void check_round_trip(const IndexedFile& f, const std::vector<R>& records,
     CHECK_THROWS_AS(ix->block(blocks), std::out_of_range);
     const auto totals = ix->totals();
     REQUIRE(totals);
-    CHECK(*totals == recount(records));
+    CHECK(*totals == flowkeep_test::recount_totals(records));
     CHECK_FALSE(ix->filters_damaged());
     CHECK_FALSE(ix->verify_sections());
 }
@@ -509,7 +497,7 @@ TEST_CASE("open finds the index beside its data file and checks it against the f
         CHECK(o.index->block(1).first_record == 1024);
         CHECK(o.index->file_may_hold(AddressKey::ipv4(records[7].dstaddr)));
         CHECK(o.index->block_may_hold(2, AddressKey::ipv4_24(records[2999].srcaddr)));
-        CHECK(o.index->totals() == recount(records));
+        CHECK(o.index->totals() == flowkeep_test::recount_totals(records));
         CHECK_FALSE(o.index->verify_sections());
     }
     SECTION("older than its data file") {

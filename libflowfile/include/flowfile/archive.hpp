@@ -64,6 +64,11 @@ struct FileName {
 // follow the zone.  Anything else is not a flow file name.
 std::optional<FileName> parse_file_name(std::string_view name);
 
+// Whether a file's name (its last component) is one flow-capture gives a
+// file it is still writing ("tmp-"), whatever follows: such a file has no
+// index and no DONE flag yet, which is its normal state, not a problem.
+bool is_in_progress_name(std::string_view file_name);
+
 // The name of a file created at `unix_time`, in the process's local time zone
 // (TZ): local broken-down time from localtime_r, offset = local minus UTC
 // broken-down time in whole minutes (flow-capture.md §5.1).

@@ -17,6 +17,7 @@
 #include "flowfile/block_index.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
+#include "support/file_totals_recount.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace flowfile;
@@ -112,20 +113,6 @@ FlowBatch batch_of(std::size_t n4, std::size_t n6, std::uint32_t first = 0) {
     return b;
 }
 
-template <typename R>
-FileTotals totals_of(const std::vector<R>& records) {
-    FileTotals t;
-    for (const R& r : records) {
-        t.all.add(r.dpkts, r.doctets);
-        t.protocols[r.prot].add(r.dpkts, r.doctets);
-        if (r.prot == 6 || r.prot == 17 || r.prot == 132) {
-            t.src_ports[r.srcport].add(r.dpkts, r.doctets);
-            t.dst_ports[r.dstport].add(r.dpkts, r.doctets);
-        }
-    }
-    return t;
-}
-
 template <typename ReaderT>
 auto read_back(const fs::path& p) {
     auto r = ReaderT::open(p);
@@ -158,7 +145,7 @@ void check_index(const fs::path& file, const Header& header, const std::vector<R
         CHECK(index.block(i).records ==
               std::min(block_records, records.size() - i * block_records));
     }
-    CHECK(index.totals() == totals_of(records));
+    CHECK(index.totals() == flowkeep_test::recount_totals(records));
     // The index was fed the file's records in the file's order: each one's
     // block may hold its source address.
     for (std::size_t i = 0; i < records.size(); ++i) {
