@@ -164,7 +164,7 @@ void Writer::append(std::span<const R> records) {
             } else {
                 // The full flush empties the compressor: everything before
                 // the new block is now in the file or in out_.
-                compress_raw(3);
+                compress_raw(detail::FlushMode::full);
                 offset = bytes_out_ + out_.size();
             }
             block_points_.push_back({.first_record = records_, .offset = offset});
@@ -186,7 +186,7 @@ void Writer::append(std::span<const R> records) {
         unflushed_ = true;
     }
     if (compressor_) {
-        if (raw_.size() >= deflate_slab) compress_raw(0);
+        if (raw_.size() >= deflate_slab) compress_raw(detail::FlushMode::none);
         if (out_.size() >= compressed_write_chunk) write_pending();
     } else if (raw_.size() >= raw_write_chunk) {
         write_pending();
@@ -206,7 +206,7 @@ void Writer::write(std::span<const Record6> records) {
 
 void Writer::flush() {
     const bool had_data = unflushed_;
-    if (compressor_ && unflushed_ && !stream_ended_) compress_raw(1);
+    if (compressor_ && unflushed_ && !stream_ended_) compress_raw(detail::FlushMode::sync);
     write_pending();
     unflushed_ = false;
     // Only once the block's bytes are in the file: a table entry must never
@@ -220,7 +220,7 @@ void Writer::flush() {
 void Writer::set_compression_level(int level) {
     if (!compressor_ || stream_ended_) return;
     // What was written so far is compressed at the old level first.
-    if (!raw_.empty()) compress_raw(0);
+    if (!raw_.empty()) compress_raw(detail::FlushMode::none);
     compressor_->set_level(level, out_);
     level_ = compressor_->level();
 }
@@ -230,7 +230,7 @@ void Writer::finish(const CloseCounters& counters) {
     // finish() may be retried after a write error (disk full): the zlib stream
     // is ended only once, what is still pending is written again.
     if (compressor_ && !stream_ended_) {
-        compress_raw(2);
+        compress_raw(detail::FlushMode::finish);
         stream_ended_ = true;
     }
     write_pending();
@@ -274,14 +274,8 @@ void Writer::rewrite_header(const Header& h) {
         throw Error(sink_->name() + ": cannot rewrite header: " + std::strerror(put.error));
 }
 
-// mode: 0 = none, 1 = sync point, 2 = end of stream, 3 = block point.
-void Writer::compress_raw(int mode) {
-    compressor_->compress(raw_,
-                          mode == 0   ? detail::FlushMode::none
-                          : mode == 1 ? detail::FlushMode::sync
-                          : mode == 3 ? detail::FlushMode::full
-                                      : detail::FlushMode::finish,
-                          out_);
+void Writer::compress_raw(detail::FlushMode mode) {
+    compressor_->compress(raw_, mode, out_);
     raw_.clear();
 }
 

@@ -16,7 +16,8 @@ namespace flowfile {
 
 namespace detail {
 class Compressor;
-}
+enum class FlushMode;
+}  // namespace detail
 
 // Which implementation writes the zlib stream.  Both produce ordinary zlib
 // streams that flow-tools reads; igzip (ISA-L) needs about a tenth of zlib's
@@ -139,7 +140,7 @@ class Writer {
 
     template <typename R>
     void append(std::span<const R> records);
-    void compress_raw(int mode);
+    void compress_raw(detail::FlushMode mode);
     void write_pending();
     // Ends the current checksum block at the records written so far; false
     // when there is no table or no record since the last block.
