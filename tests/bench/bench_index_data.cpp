@@ -7,7 +7,12 @@
 //                 open when it was exported; with a block point every
 //                 BLOCK-RECORDS records and an ix- index beside each file
 //                 (as flow-capture does), or without either (--block-records
-//                 0 --no-index: an archive flow-tools wrote).  It also writes
+//                 0 --no-index: an archive flow-tools wrote).  Each file's
+//                 records are ordered by their client address (the side in
+//                 --client-networks, by default the model's 10.0.0.0/21) as
+//                 flow-capture --client-networks orders a finished file, and
+//                 the index is built from them in that order; with
+//                 --client-networks '' they stay in arrival order.  It also writes
 //                 DIR/clients.csv (flowkeep-clients(5): one account per
 //                 client address, one customer who moves to another address
 //                 in the middle of the window) and DIR/bench_index_data.choices,
@@ -17,7 +22,8 @@
 //                 records-per-block count, the size the full flushes cost
 //                 against the same files without block points, the index's
 //                 size, and the share of blocks that one client's flows
-//                 touch (an active client, the busiest one, a median one).
+//                 touch (an active client, the busiest one, a median one),
+//                 for the files in arrival order and in client order.
 //
 // One model run is sequential; the files are written by --threads workers
 // while the model produces the next ones.  None of this measures query time.
@@ -46,6 +52,7 @@
 
 #include "flowfile/archive.hpp"
 #include "flowfile/block_index.hpp"
+#include "flowfile/client_order.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/ipv4_text.hpp"
 #include "flowfile/reader.hpp"
@@ -98,6 +105,23 @@ bool is_counted_remote(std::uint32_t a) {
     return a - remote_base < remote_span;
 }
 
+// The model's client network (10.0.0.0/21), the default of --client-networks:
+// what flow-capture would be told is the ISP's own address space.
+std::string model_client_networks() {
+    const IspTrafficProfile p;
+    return flowfile::ipv4_text(p.client_network) + "/" + std::to_string(p.client_prefix_len);
+}
+
+// A file's records as flow-capture --client-networks leaves a finished file:
+// ordered by client in runs of at most client_order_run_records, each run on
+// its own (with empty networks, as they arrived).
+void order_as_captured(std::span<Record> flows, const flowfile::ClientNetworks& networks) {
+    constexpr std::size_t run = flowfile::client_order_run_records;
+    for (std::size_t from = 0; from < flows.size(); from += run)
+        flowfile::order_by_client(flows.subspan(from, std::min(run, flows.size() - from)),
+                                  networks);
+}
+
 // One 15-minute file's flows, handed from the model to a worker.
 struct FileJob {
     std::int64_t slot = 0;  // files since the first one
@@ -105,7 +129,8 @@ struct FileJob {
 };
 
 // Runs the model for `days` days and calls `consume(worker, job)` once per
-// file, on `threads` workers, in no particular order.  The first exception a
+// file, on `threads` workers, in no particular order; the job is the
+// worker's to change.  The first exception a
 // worker throws stops the run and is rethrown.  At `deadline` (unix time; 0:
 // none) the run ends at the next midnight of the model: the days begun are
 // the days finished.  With `max_files` (0: all) only the first files are
@@ -326,14 +351,16 @@ struct ArchiveOptions {
     bool index = true;
     unsigned threads = 2;
     std::uint64_t seed = 1;
-    std::int64_t deadline = 0;  // unix time; 0: none
+    std::int64_t deadline = 0;                              // unix time; 0: none
+    std::string client_networks = model_client_networks();  // "": arrival order
 };
 
 std::string archive_identity(const ArchiveOptions& o) {
     return "days=" + std::to_string(o.days) + " flows_per_day=" + std::to_string(o.flows_per_day) +
            " level=" + std::to_string(o.level) +
            " block_records=" + std::to_string(o.block_records) + " index=" + (o.index ? "1" : "0") +
-           " seed=" + std::to_string(o.seed) + " files_per_day=96\n";
+           " seed=" + std::to_string(o.seed) + " files_per_day=96 client_networks=" +
+           (o.client_networks.empty() ? "none" : o.client_networks) + "\n";
 }
 
 std::string ipv4(std::uint32_t a) {
@@ -415,6 +442,8 @@ Chosen write_choices(const ArchiveOptions& o, const FlowTally& tally,
 }
 
 int write_archive(ArchiveOptions o) {
+    const auto networks = flowfile::ClientNetworks::parse(o.client_networks);
+    o.client_networks = networks.text();  // the identity names them canonically
     if (o.days < 1 || o.days > max_days)
         throw std::invalid_argument("--days: 1.." + std::to_string(max_days) +
                                     " (the exporters' 32-bit uptime)");
@@ -442,8 +471,9 @@ int write_archive(ArchiveOptions o) {
     const auto t0 = std::chrono::steady_clock::now();
     const int asked_days = o.days;
     o.days = produce_files(
-        profile, o.days, o.threads, o.deadline, 0, [&](unsigned worker, const FileJob& job) {
+        profile, o.days, o.threads, o.deadline, 0, [&](unsigned worker, FileJob& job) {
             const std::int64_t created = start + job.slot * file_seconds;
+            order_as_captured(job.flows, networks);
             const auto name = flowfile::file_name_at(created, 5, std::nullopt, false);
             const fs::path path = o.dir / flowfile::nest_path(name, 3);
             fs::create_directories(path.parent_path());
@@ -471,8 +501,10 @@ int write_archive(ArchiveOptions o) {
     const Chosen chosen = write_choices(o, tally, profile);
 
     const double flows = static_cast<double>(o.flows_per_day) * o.days;
-    std::printf("archive %s: %d days, %zu files, %.0f flows in %.1f s\n", o.dir.c_str(), o.days,
-                files[0], flows, seconds);
+    const std::string order = networks.empty() ? std::string("in arrival order")
+                                               : "in client order (" + o.client_networks + ")";
+    std::printf("archive %s: %d days, %zu files, %.0f flows in %.1f s, %s\n", o.dir.c_str(), o.days,
+                files[0], flows, seconds, order.c_str());
     std::printf(
         "  data %ju bytes (%.2f bytes/flow), index %ju bytes (%.2f%% of the data)\n",
         static_cast<std::uintmax_t>(sums[0].data_bytes),
@@ -492,7 +524,8 @@ int write_archive(ArchiveOptions o) {
 // The choices of an archive that `archive` did not finish (stopped by hand
 // after its last whole day): the flows of its first o.days days read back.
 // Its last file lacks the flows a longer run puts there after midnight.
-int choose_from_files(const ArchiveOptions& o) {
+int choose_from_files(ArchiveOptions o) {
+    o.client_networks = flowfile::ClientNetworks::parse(o.client_networks).text();
     const IspTrafficProfile profile = month_profile(o.flows_per_day, o.seed);
     const std::int64_t start = profile.start_unix_secs;
     FlowTally tally(o.days);
@@ -527,7 +560,8 @@ struct BlocksOptions {
     int level = 6;
     unsigned threads = 2;
     std::uint64_t seed = 1;
-    std::int64_t files = 0;  // the day's first files only; 0: all 96
+    std::int64_t files = 0;                                 // the day's first files only; 0: all 96
+    std::string client_networks = model_client_networks();  // "": arrival order only
 };
 
 // What one records-per-block count gives over the day's files.
@@ -561,34 +595,43 @@ void count_touched(std::span<const Record> flows, std::size_t block_records, Blo
     }
 }
 
+// The trades of one order of the files' records: [0] the files without
+// block points, then one per size.
+using OrderTrades = std::vector<BlockTrade>;
+
 int block_trade(const BlocksOptions& o) {
     for (const std::size_t b : o.sizes)
         if (b == 0) throw std::invalid_argument("--sizes: records per block must be > 0");
+    const auto networks = flowfile::ClientNetworks::parse(o.client_networks);
+    // [0] arrival order; [1] client order, unless no networks are given.
+    const std::size_t orders = networks.empty() ? 1 : 2;
     const fs::path dir = o.work / ("bench_index_blocks." + std::to_string(::getpid()));
     fs::create_directories(dir);
     const IspTrafficProfile profile = month_profile(o.flows_per_day, o.seed);
-    // Per worker: [0] the files without block points, then one per size.
-    std::vector<std::vector<BlockTrade>> trades(o.threads,
-                                                std::vector<BlockTrade>(o.sizes.size() + 1));
+    std::vector<std::vector<OrderTrades>> trades(
+        o.threads, std::vector<OrderTrades>(orders, OrderTrades(o.sizes.size() + 1)));
     std::vector<FlowTally> tallies(o.threads, FlowTally(1));
     std::vector<std::uint64_t> flows_written(o.threads, 0);
     try {
-        produce_files(profile, 1, o.threads, 0, o.files, [&](unsigned worker, const FileJob& job) {
+        produce_files(profile, 1, o.threads, 0, o.files, [&](unsigned worker, FileJob& job) {
             const std::int64_t created = profile.start_unix_secs + job.slot * file_seconds;
             const fs::path path = dir / ("ft-w" + std::to_string(worker));
-            for (std::size_t k = 0; k <= o.sizes.size(); ++k) {
-                const std::size_t b = k == 0 ? 0 : o.sizes[k - 1];
-                const auto written = write_flow_file(path, created, created + file_seconds,
-                                                     job.flows, o.level, b, b != 0);
-                auto& trade = trades[worker][k];
-                trade.data_bytes += written.data_bytes;
-                trade.index_bytes += written.index_bytes;
-                if (b != 0) count_touched(job.flows, b, trade);
-                fs::remove(path);
-                fs::remove(flowfile::index_path_of(path));
-            }
             tallies[worker].add(0, job.flows);
             flows_written[worker] += job.flows.size();
+            for (std::size_t order = 0; order < orders; ++order) {
+                if (order == 1) order_as_captured(job.flows, networks);
+                for (std::size_t k = 0; k <= o.sizes.size(); ++k) {
+                    const std::size_t b = k == 0 ? 0 : o.sizes[k - 1];
+                    const auto written = write_flow_file(path, created, created + file_seconds,
+                                                         job.flows, o.level, b, b != 0);
+                    auto& trade = trades[worker][order][k];
+                    trade.data_bytes += written.data_bytes;
+                    trade.index_bytes += written.index_bytes;
+                    if (b != 0) count_touched(job.flows, b, trade);
+                    fs::remove(path);
+                    fs::remove(flowfile::index_path_of(path));
+                }
+            }
         });
     } catch (...) {
         fs::remove_all(dir);
@@ -597,7 +640,9 @@ int block_trade(const BlocksOptions& o) {
     fs::remove_all(dir);
     for (unsigned t = 1; t < o.threads; ++t) {
         tallies[0].merge(tallies[t]);
-        for (std::size_t k = 0; k <= o.sizes.size(); ++k) trades[0][k].add(trades[t][k]);
+        for (std::size_t order = 0; order < orders; ++order)
+            for (std::size_t k = 0; k <= o.sizes.size(); ++k)
+                trades[0][order][k].add(trades[t][order][k]);
     }
     std::uint64_t written_flows = 0;
     for (const auto n : flows_written) written_flows += n;
@@ -620,36 +665,74 @@ int block_trade(const BlocksOptions& o) {
         std::printf(
             "  %-7s client %s: %ju flows in these files\n", s.what, ipv4(s.address).c_str(),
             static_cast<std::uintmax_t>(tallies[0].client_flows(s.address - client_base, 1)));
-    const auto& plain = trades[0][0];
-    std::printf("\n%8s %10s %11s %12s %10s %9s %8s %8s %8s\n", "records", "bytes/flow",
-                "flush cost", "index B/flow", "index/data", "blocks", "active", "busiest",
-                "median");
-    std::printf("%8s %10.3f %11s %12s %10s %9s %8s %8s %8s\n", "none",
-                static_cast<double>(plain.data_bytes) / flows, "-", "-", "-", "-", "-", "-", "-");
-    std::string summary =
-        "SUMMARY bench_index_data blocks plain_bytes=" + std::to_string(plain.data_bytes);
-    for (std::size_t k = 1; k <= o.sizes.size(); ++k) {
-        const auto& t = trades[0][k];
+
+    // One order's columns of a row: bytes/flow, flush cost, index/data and
+    // the three clients' shares of the blocks ("-" where a file without
+    // block points has none).
+    auto columns = [&](const OrderTrades& t, std::size_t k) {
+        char text[96];
+        const auto& plain = t[0];
+        if (k == 0) {
+            std::snprintf(text, sizeof text, " %10.3f %8s %10s %7s %7s %7s",
+                          static_cast<double>(plain.data_bytes) / flows, "-", "-", "-", "-", "-");
+            return std::string(text);
+        }
+        const auto& b = t[k];
         const double cost =
             100.0 *
-            (static_cast<double>(t.data_bytes) / static_cast<double>(plain.data_bytes) - 1.0);
+            (static_cast<double>(b.data_bytes) / static_cast<double>(plain.data_bytes) - 1.0);
         double share[3];
         for (std::size_t s = 0; s < 3; ++s)
-            share[s] = 100.0 * t.touched[subjects[s].address - client_base] /
-                       static_cast<double>(t.blocks);
-        std::printf("%8zu %10.3f %10.2f%% %12.3f %9.2f%% %9ju %7.1f%% %7.1f%% %7.1f%%\n",
-                    o.sizes[k - 1], static_cast<double>(t.data_bytes) / flows, cost,
-                    static_cast<double>(t.index_bytes) / flows,
-                    100.0 * static_cast<double>(t.index_bytes) / static_cast<double>(t.data_bytes),
-                    static_cast<std::uintmax_t>(t.blocks), share[0], share[1], share[2]);
-        summary += " b" + std::to_string(o.sizes[k - 1]) + "=" + std::to_string(t.data_bytes) +
-                   "," + std::to_string(t.index_bytes) + "," + std::to_string(t.blocks) + "," +
-                   std::to_string(t.touched[subjects[0].address - client_base]);
+            share[s] = 100.0 * b.touched[subjects[s].address - client_base] /
+                       static_cast<double>(b.blocks);
+        std::snprintf(
+            text, sizeof text, " %10.3f %7.2f%% %9.2f%% %6.1f%% %6.1f%% %6.1f%%",
+            static_cast<double>(b.data_bytes) / flows, cost,
+            100.0 * static_cast<double>(b.index_bytes) / static_cast<double>(b.data_bytes),
+            share[0], share[1], share[2]);
+        return std::string(text);
+    };
+    const char* heads = " %10s %8s %10s %7s %7s %7s";
+    if (orders == 2)
+        std::printf("\n%8s %7s  %-53s  |  client order (%s)", "", "", "arrival order",
+                    networks.text().c_str());
+    else
+        std::printf("\n%8s %7s  arrival order", "", "");
+    std::printf("\n%8s %7s", "records", "blocks");
+    for (std::size_t order = 0; order < orders; ++order) {
+        if (order == 1) std::printf("  |");
+        std::printf(heads, "bytes/flow", "flush", "index/data", "active", "busiest", "median");
+    }
+    std::printf("\n");
+    for (std::size_t k = 0; k <= o.sizes.size(); ++k) {
+        if (k == 0)
+            std::printf("%8s %7s", "none", "-");
+        else
+            std::printf("%8zu %7ju", o.sizes[k - 1],
+                        static_cast<std::uintmax_t>(trades[0][0][k].blocks));
+        for (std::size_t order = 0; order < orders; ++order)
+            std::printf("%s%s", order == 1 ? "  |" : "", columns(trades[0][order], k).c_str());
+        std::printf("\n");
+    }
+    std::string summary = "SUMMARY bench_index_data blocks";
+    for (std::size_t order = 0; order < orders; ++order) {
+        const OrderTrades& t = trades[0][order];
+        const std::string prefix = order == 0 ? " " : " client_";
+        summary += prefix + "plain_bytes=" + std::to_string(t[0].data_bytes);
+        for (std::size_t k = 1; k <= o.sizes.size(); ++k)
+            summary += prefix + "b" + std::to_string(o.sizes[k - 1]) + "=" +
+                       std::to_string(t[k].data_bytes) + "," + std::to_string(t[k].index_bytes) +
+                       "," + std::to_string(t[k].blocks) + "," +
+                       std::to_string(t[k].touched[subjects[0].address - client_base]);
     }
     std::printf(
-        "\nflush cost: size over the same files without block points; index/data: the ix-\n"
-        "files over the data files; active/busiest/median: share of the blocks in\n"
+        "\nflush: size over the same files (same order) without block points; index/data:\n"
+        "the ix- files over the data files; active/busiest/median: share of the blocks in\n"
         "which that client's address occurs (the blocks a query for it must inflate).\n");
+    if (orders == 2)
+        std::printf(
+            "Client order: each file's records ordered by client address (flow-capture\n"
+            "--client-networks), the index built from them in that order.\n");
     std::printf("%s\n", summary.c_str());
     return 0;
 }
@@ -681,6 +764,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 16))
         ->capture_default_str();
     archive->add_option("--seed", a.seed, "seed of the traffic model")->capture_default_str();
+    archive
+        ->add_option("--client-networks", a.client_networks,
+                     "the clients' prefixes each file's records are ordered by, as flow-capture "
+                     "--client-networks does ('': arrival order)")
+        ->capture_default_str();
     archive->add_option("--deadline", a.deadline,
                         "unix time after which the run ends at the next midnight of the model "
                         "(as many days as fit)");
@@ -694,6 +782,10 @@ int main(int argc, char** argv) {
     choose->add_option("--flows-per-day", c.flows_per_day, "flows a day it was written with")
         ->capture_default_str();
     choose->add_option("--seed", c.seed, "seed it was written with")->capture_default_str();
+    choose
+        ->add_option("--client-networks", c.client_networks,
+                     "client networks it was written with ('': arrival order)")
+        ->capture_default_str();
     BlocksOptions b;
     auto* blocks = app.add_subcommand("blocks", "the block size trade on one day of the model");
     blocks->add_option("--work", b.work, "directory for the files being measured")
@@ -711,6 +803,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 16))
         ->capture_default_str();
     blocks->add_option("--seed", b.seed, "seed of the traffic model")->capture_default_str();
+    blocks
+        ->add_option("--client-networks", b.client_networks,
+                     "the clients' prefixes of the client order compared with arrival order "
+                     "('': arrival order only)")
+        ->capture_default_str();
     blocks
         ->add_option("--files", b.files,
                      "only the day's first files (each holds a quarter hour's flows)")
