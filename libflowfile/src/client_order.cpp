@@ -93,8 +93,19 @@ ClientNetworks ClientNetworks::parse(std::string_view list) {
         const std::size_t slash = item.find('/');
         const std::string_view address = item.substr(0, slash);
         if (address.find(':') != std::string_view::npos) {
+            // parse_ipv6_prefix clears host bits as routers do; here they
+            // are refused, as for IPv4 and the query tools' --ip: a typo in
+            // a length would silently widen or narrow the clients.
+            const std::optional<Ipv6Prefix> host = parse_ipv6_prefix(address);
+            if (!host) bad_item(item, "bad address in");
+            if (slash != std::string_view::npos && !prefix_length(item.substr(slash + 1), 128))
+                bad_item(item, "bad prefix");
             const std::optional<Ipv6Prefix> p = parse_ipv6_prefix(item);
             if (!p) bad_item(item, "bad prefix");
+            if (p->address != host->address)
+                throw Error("client networks: '" + std::string(item) +
+                            "' has host bits set (did you mean " + ipv6_text(p->address) + "/" +
+                            std::to_string(p->length) + "?)");
             nets.v6_.push_back(*p);
             continue;
         }
