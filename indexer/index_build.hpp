@@ -1,7 +1,8 @@
 #pragma once
 
-// The index of a file written without block points (an old flow-tools
-// archive, or a file whose index was lost), from one pass over its records.
+// The index of a file that has none, or a stale or damaged one: an old
+// flow-tools archive, or a flowkeep file whose index was lost.  A compressed
+// file's block points are found again (flush_points.hpp) when it has them.
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +33,9 @@ std::vector<flowfile::BlockPoint> points_without_flushes(const flowfile::Header&
 // for a compressed file.
 std::size_t declared_block_records(const flowfile::Header& header, std::size_t block_records);
 
-// Reads `file` once and builds its index.  Throws flowfile::Error (a read
+// Builds the index of `file`: with the block points find_block_points()
+// finds in a compressed file when the index built from its records agrees
+// with them block for block, else as points_without_flushes() says.  Throws flowfile::Error (a read
 // problem, a file that changed under the reader).
 BuiltIndex build_index(const DataFile& file, std::size_t block_records);
 
