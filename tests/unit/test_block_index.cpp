@@ -347,8 +347,9 @@ TEST_CASE("absent addresses are ruled out at about the designed rate") {
     const double rate = double(maybe) / double(probes);
     const double file_rate = double(file_maybe) / double(absent.size());
     INFO("block false positive rate " << rate << ", file " << file_rate);
-    CHECK(rate < 0.005);
-    CHECK(file_rate < 0.005);
+    // Designed: about 1 in 100 (10 bits of room a key, 6 set; flow-index(5)).
+    CHECK(rate < 0.015);
+    CHECK(file_rate < 0.015);
     // A filter that says "maybe" to nothing would also pass: the present
     // keys say "maybe" (round trip), and some absent ones must too at this
     // many probes, or the filter is oversized.
