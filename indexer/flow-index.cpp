@@ -16,6 +16,7 @@
 #include "index_report.hpp"
 #include "index_run.hpp"
 #include "inputs/input_selection.hpp"
+#include "orphan_sweep.hpp"
 #include "tools/tool_main.hpp"
 #include "tools/usage_error.hpp"
 
@@ -112,6 +113,16 @@ int run(const IndexOptions& o) {
                                           .dry_run = o.dry_run,
                                           .verify = o.verify};
     const auto results = flowindex::run_jobs(files, settings, o.threads);
+    flowindex::Sweep sweep;
+    if (!o.verify) {
+        std::vector<std::filesystem::path> roots(o.paths.begin(), o.paths.end());
+        if (!o.archive_root.empty()) roots.emplace_back(o.archive_root);
+        sweep = flowindex::sweep_orphans(roots, o.dry_run);
+        for (const auto& p : sweep.removed)
+            if (o.dry_run)
+                std::cout << "would remove " << p.string() << " (its data file is gone)\n";
+        for (const auto& p : sweep.problems) std::cerr << program << ": " << p << '\n';
+    }
     for (const auto& r : results) {
         switch (r.outcome) {
             case flowindex::Outcome::failed:
@@ -131,10 +142,13 @@ int run(const IndexOptions& o) {
         }
         if (!r.note.empty() && !o.quiet) std::cout << r.note << '\n';
     }
-    const flowindex::Tally tally = flowindex::Tally::of(results);
+    flowindex::Tally tally = flowindex::Tally::of(results);
+    tally.orphans = sweep.removed.size();
     if (!o.quiet) std::cout << flowindex::summary_line(tally, settings) << '\n';
     std::cout.flush();
-    return problems.empty() && tally.failed == 0 && tally.index_bad == 0 ? 0 : 1;
+    return problems.empty() && sweep.problems.empty() && tally.failed == 0 && tally.index_bad == 0
+               ? 0
+               : 1;
 }
 
 }  // namespace

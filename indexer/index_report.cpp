@@ -83,7 +83,11 @@ std::string summary_line(const Tally& t, const JobSettings& settings) {
     std::string line = "flow-index: " + plural(t.files, "file", "files") + ": ";
     const std::string skipped = std::to_string(t.being_written) + " skipped (being written)";
     const std::string gone = t.gone > 0 ? ", " + std::to_string(t.gone) + " gone meanwhile" : "";
-    const std::string failed = ", " + std::to_string(t.failed) + " failed";
+    const std::string orphans =
+        t.orphans == 0 ? ""
+                       : ", " + std::to_string(t.orphans) +
+                             (settings.dry_run ? " orphans to remove" : " orphans removed");
+    const std::string failed = orphans + ", " + std::to_string(t.failed) + " failed";
     if (settings.verify) {
         line += std::to_string(t.index_good) + " good, " + std::to_string(t.index_bad) + " bad (" +
                 count_text(t.flows) + " flows, " + size_text(t.bytes_read) + " read), " +

@@ -23,6 +23,7 @@ struct Tally {
     std::size_t failed = 0;
     std::size_t would_index = 0;
     std::size_t would_rewrite = 0;
+    std::size_t orphans = 0;  // ix- and .rewrite- files of data files that are gone
     std::size_t index_good = 0;
     std::size_t index_bad = 0;
     std::size_t no_index = 0;
