@@ -17,7 +17,13 @@
 # DAYS (default 30), FLOWS_PER_DAY (default 10000000), RUNS (best of, default
 # 3), INDEX_RUNS (runs of each flow-index row, default 1), PORT_QUERY (the
 # port of "a port's day", default 25), RATE (replay to nfcapd, flows/s,
-# default 500000), PORT (nfcapd's UDP port, default 29995).
+# default 500000), PORT (nfcapd's UDP port, default 29995), CLIENT_NETWORKS
+# (the prefixes each file's records are ordered by, as flow-capture
+# --client-networks orders them; default the model's 10.0.0.0/21, '' for
+# arrival order), DEADLINE (unix time: the archive ends at the next midnight
+# of the model after it, as many days as fit; a rerun then needs DAYS set to
+# the days written to reuse it).  Each flowkeep question runs once more,
+# unmeasured, with --index-stats: the share of the blocks it read.
 set -u
 export TZ=UTC LC_ALL=C
 
@@ -33,6 +39,8 @@ runs=${RUNS:-3}
 port_query=${PORT_QUERY:-25}
 rate=${RATE:-500000}
 port=${PORT:-29995}
+client_networks=${CLIENT_NETWORKS-10.0.0.0/21}
+deadline=${DEADLINE:-}
 
 gen=$build/tests/bench/bench_index_data
 replay=$build/tests/bench/bench_query_data
@@ -59,10 +67,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bench_index.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "bench_index: $days days of $flows_per_day flows, best of $runs runs after one unmeasured run"
+echo "files in $([ -n "$client_networks" ] && echo "client order ($client_networks)" || echo "arrival order")"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
 echo
 t0=$(date +%s.%N)
-"$gen" archive "$archive" --days "$days" --flows-per-day "$flows_per_day" | grep -v '^SUMMARY' ||
+"$gen" archive "$archive" --days "$days" --flows-per-day "$flows_per_day" \
+    --client-networks "$client_networks" ${deadline:+--deadline "$deadline"} | grep -v '^SUMMARY' ||
     exit 1
 t1=$(date +%s.%N)
 awk -v a="$t0" -v b="$t1" 'BEGIN {printf "  (%.0f s)\n", b - a}'
@@ -85,8 +95,12 @@ nfdump_flows() {
 }
 # What the flows are made from: a copy made from another archive of the same
 # flows (REPLAY_FROM, e.g. one written with --block-records 0 --no-index) is
-# as good as one made from this archive.
-flows_identity() { sed -E 's/ (level|block_records|index)=[0-9]+//g' "$1/bench_index_data.done"; }
+# as good as one made from this archive, and so is one from an archive whose
+# files hold the same flows in another order.
+flows_identity() {
+    sed -E 's/ (level|block_records|index)=[0-9]+//g; s/ client_networks=[^ ]*//' \
+        "$1/bench_index_data.done"
+}
 replay_from=${REPLAY_FROM:-$archive}
 if [ $have_nfdump = 1 ] && [ "$(flows_identity "$replay_from")" != "$(flows_identity "$archive")" ]; then
     echo "bench_index: REPLAY_FROM=$replay_from holds other flows than $archive" >&2
@@ -214,10 +228,10 @@ account_nfdump() {
 
 # question LABEL TARGET KIND FLOWKEEP-COMMAND... -- NFDUMP-COMMAND...
 # KIND: csv (flows counted) or report (answers printed).
-printf '\n%-32s %8s %16s %16s %16s %8s %7s %s\n' "question" "flows" "index s (CPU)" \
+printf '\n%-32s %8s %7s %16s %16s %16s %8s %7s %s\n' "question" "flows" "blocks" "index s (CPU)" \
     "no-index s (CPU)" "nfdump s (CPU)" "no-ix/ix" "nf/ix" "target"
-printf '%-32s %8s %16s %16s %16s %8s %7s %s\n' "--------------------------------" "--------" \
-    "----------------" "----------------" "----------------" "--------" "-------" "------"
+printf '%-32s %8s %7s %16s %16s %16s %8s %7s %s\n' "--------------------------------" "--------" \
+    "-------" "----------------" "----------------" "----------------" "--------" "-------" "------"
 : > "$work/answers"
 question() {
     local label=$1 target=$2 kind=$3
@@ -230,6 +244,14 @@ question() {
     local with=$best with_cpu=$best_cpu
     cp "$work/out" "$work/with"
     cp "$work/err" "$work/with-err"
+    # The blocks the index let it read, from one more run, unmeasured:
+    # "TOOL: index: B of T blocks read in N files indexed (S not opened), F
+    # files scanned whole" (nothing, or "not used", when it gives none).
+    local stats blocks="-"
+    stats=$("${ours[@]}" --index-stats 2>&1 > /dev/null | grep -m1 ': index: ' | sed 's/^[^:]*: //')
+    if [[ $stats =~ ^index:\ ([0-9]+)\ of\ ([0-9]+)\ blocks ]] && [ "${BASH_REMATCH[2]}" -gt 0 ]; then
+        blocks=$(awk -v b="${BASH_REMATCH[1]}" -v t="${BASH_REMATCH[2]}" 'BEGIN {printf "%.1f%%", 100 * b / t}')
+    fi
     measure "${ours[@]}" --no-index
     local without=$best without_cpu=$best_cpu
     cp "$work/out" "$work/without"
@@ -248,15 +270,16 @@ question() {
         count="-"
     fi
     if cmp -s "$work/with" "$work/without"; then same=""; else same="  ANSWERS DIFFER with and without index"; fi
-    awk -v l="$label" -v c="$count" -v w="$with" -v n="$without" -v f="$nf" -v t="$target" -v s="$same" \
+    awk -v l="$label" -v c="$count" -v b="$blocks" -v w="$with" -v n="$without" -v f="$nf" -v t="$target" -v s="$same" \
         -v wc="$with_cpu" -v nc="$without_cpu" -v fc="$nf_cpu" 'BEGIN {
         r1 = (w > 0 && n != "failed") ? sprintf("%.1fx", n / w) : "-"
         r2 = (w > 0 && f != "-" && f != "failed") ? sprintf("%.1fx", f / w) : "-"
-        printf "%-32s %8s %16s %16s %16s %8s %7s %s%s\n", l, c, w " (" wc ")", n " (" nc ")",
+        printf "%-32s %8s %7s %16s %16s %16s %8s %7s %s%s\n", l, c, b, w " (" wc ")", n " (" nc ")",
                (f == "-" ? "-" : f " (" fc ")"), r1, r2, t, s }'
     {
         echo "== $label"
         [ "$kind" = csv ] && echo "flowkeep: $count flows (identical with --no-index: $([ -z "$same" ] && echo yes || echo NO)); nfdump: ${nf_count:--} flows"
+        echo "flowkeep --index-stats: ${stats:-(no figures)}"
         # A stale or damaged index is ignored with one line: the timing
         # would then be a scan's.
         [ -s "$work/with-err" ] && echo "flowkeep's stderr: $(head -n 2 "$work/with-err")"
@@ -296,8 +319,9 @@ copy=$data/day-without-index
 rm -rf "$copy"
 mkdir -p "$copy/$day_path"
 cp "$archive/$day_path"/ft-* "$copy/$day_path/"
-"$gen" archive "$plain" --days 1 --flows-per-day "$flows_per_day" --block-records 0 --no-index |
-    grep -v '^SUMMARY' || exit 1
+# flow-tools wrote its files in arrival order.
+"$gen" archive "$plain" --days 1 --flows-per-day "$flows_per_day" --block-records 0 --no-index \
+    --client-networks '' | grep -v '^SUMMARY' || exit 1
 rewritten=$data/day-rewritten
 printf '%-60s %9s %7s %9s\n' "command (one day, $flows_per_day flows, 96 files)" "wall s" "CPU s" "scan/this"
 row() {
@@ -334,6 +358,7 @@ echo "answers (flow counts, and the reports' first lines):"
 cat "$work/answers"
 echo
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "blocks: the share of the blocks of the indexed files the query read (--index-stats);"
 echo "index s: the query tool as it is run (with the ix- files); no-index s: the same with"
 echo "--no-index (every file of the window inflated); nfdump s: nfdump on its copy of the flows."
 echo "no-ix/ix and nf/ix: how many times longer the scan and nfdump take than the indexed query."
