@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "client_order_worker.hpp"
 #include "flowfile/archive.hpp"
+#include "flowfile/client_order.hpp"
 #include "flowfile/error.hpp"
 #include "flowfile/header.hpp"
 #include "flowfile/writer.hpp"
@@ -51,6 +53,10 @@ struct ArchiverSettings {
     // flowfile::default_block_records; here 0, so that a test sees exactly
     // the files it asks for.
     std::size_t index_block_records = 0;
+    // --client-networks: each finished file is written again with its
+    // records in client order (on a thread of its own) before it gets its
+    // final name; empty = arrival order, as flow-tools writes.
+    flowfile::ClientNetworks client_networks;
 };
 
 // Seconds (with fraction) since 1970.
@@ -102,6 +108,16 @@ class Archiver {
     // without one (the reason is logged once per file).
     std::uint64_t index_files_written() const { return index_files_written_; }
     std::uint64_t index_failures() const { return index_failures_; }
+    // With client networks: finished files written again in client order,
+    // and finished files left in arrival order (the reason is logged once
+    // per file).
+    std::uint64_t files_client_ordered() const { return files_client_ordered_; }
+    std::uint64_t client_order_failures() const { return client_order_failures_; }
+    // Finished files still being written in client order (tick() and
+    // shutdown() rename them once done).
+    std::size_t client_order_pending() const {
+        return client_order_ ? client_order_->pending() : 0;
+    }
     // Flows written into an open file that someone removed (with its
     // directory, say) before it was finished: gone with it.
     std::uint64_t flows_removed_with_open_file() const { return flows_removed_; }
@@ -130,6 +146,10 @@ class Archiver {
     // and the file stays as it is.
     std::uint64_t write_index(const FinishedFile& file);
     void retry_renames(WallTime now);
+    // Renames the files whose client order is done (or failed).
+    void collect_client_order(WallTime now);
+    // Counts and logs how a file's client order ended.
+    void note_client_order(const FinishedFile& file);
     // Writes into one series' file; a write error makes the writer hold the
     // records and the archiver block.
     template <typename R>
@@ -144,7 +164,11 @@ class Archiver {
     void run_expiry();
     void run_post_rotate(const std::string& relative_path);
     void reap_children();
+    // The level of a finished file: -z, or 1 while catching up.
     int level_for_now() const;
+    // The level files are written at as flows arrive: level_for_now(), or 1
+    // when they are written again in client order.
+    int arrival_level() const;
     // Flush points a file of one rotation period gets: the size of its block
     // checksum table (flow-file(5)).
     std::size_t expected_flush_points() const;
@@ -169,6 +193,8 @@ class Archiver {
     std::uint64_t write_errors_ = 0;
     std::uint64_t index_files_written_ = 0;
     std::uint64_t index_failures_ = 0;
+    std::uint64_t files_client_ordered_ = 0;
+    std::uint64_t client_order_failures_ = 0;
     std::string last_error_;
     std::vector<flowfile::ExpiryEntry> expiry_list_;
     // -d: how many of expiry_list_'s oldest files were already reported as
@@ -182,6 +208,9 @@ class Archiver {
     std::vector<PendingRename> pending_renames_;
     WallTime last_rename_retry_ = 0;
     bool expiry_scanned_ = false;
+    // Last: its destructor waits for the file it is ordering, which needs
+    // nothing of the members above.
+    std::unique_ptr<ClientOrderWorker> client_order_;
 };
 
 }  // namespace capture

@@ -8,7 +8,10 @@
 #include <cstring>
 
 #include <memory>
+#include <optional>
 
+#include "client_order_rewrite.hpp"
+#include "client_ordered_copy.hpp"
 #include "flowfile/archive.hpp"
 #include "flowfile/block_index.hpp"
 #include "flowfile/error.hpp"
@@ -36,27 +39,8 @@ std::uint32_t modification_time(const fs::path& p) {
     return ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint32_t>(st.st_mtime) : 0;
 }
 
-// Copies every record the reader delivers into the writer, and into the
-// index while it takes them; the reader's status then says how the
-// leftover ended.  The index is optional: when it fails, `index_problem`
-// says why and the copy goes on without it.
-template <typename Reader>
-void copy_records(Reader& reader, flowfile::Writer& writer, std::unique_ptr<SeriesIndex>& index,
-                  std::string& index_problem) {
-    for (auto batch = reader.next_batch(); !batch.empty(); batch = reader.next_batch()) {
-        writer.write(batch);
-        if (!index) continue;
-        try {
-            index->add(batch);
-        } catch (const std::exception& e) {
-            index_problem = e.what();
-            index.reset();
-        }
-    }
-}
-
 RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name,
-                          std::size_t block_records) {
+                          std::size_t block_records, const flowfile::ClientNetworks& networks) {
     RecoveredFile result;
     result.tmp_path = tmp.string();
     const fs::path final_path = tmp.parent_path() / name.closed().str();
@@ -87,9 +71,9 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name,
             }
         }
         if (reader.ipv4)
-            copy_records(*reader.ipv4, *writer, index, result.index_problem);
+            copy_in_client_order(*reader.ipv4, *writer, index, result.index_problem, networks);
         else
-            copy_records(*reader.ipv6, *writer, index, result.index_problem);
+            copy_in_client_order(*reader.ipv6, *writer, index, result.index_problem, networks);
         const flowfile::ReadStatus& status =
             reader.ipv4 ? reader.ipv4->status() : reader.ipv6->status();
         result.flows = status.records;
@@ -131,7 +115,8 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name,
 
 std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesting,
                                              const std::function<void(const std::string&)>& log,
-                                             std::size_t block_records) {
+                                             std::size_t block_records,
+                                             const flowfile::ClientNetworks& client_networks) {
     std::vector<RecoveredFile> results;
     std::error_code ec;
     fs::recursive_directory_iterator it(work_dir, fs::directory_options::skip_permission_denied,
@@ -141,19 +126,41 @@ std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesti
         return results;
     }
     std::vector<std::pair<fs::path, flowfile::FileName>> leftovers;
+    std::vector<fs::path> unfinished_orderings;
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-        const auto name = flowfile::parse_file_name(it->path().filename().string());
+        const std::string filename = it->path().filename().string();
+        if (const auto data = client_order_staging_source(filename)) {
+            // Only beside the tmp- file it was a copy of, at its place.
+            const auto name = flowfile::parse_file_name(*data);
+            if (name && name->in_progress &&
+                fs::relative(it->path(), work_dir, ec).generic_string() ==
+                    (fs::path(flowfile::nest_path(*name, nesting)).parent_path() /
+                     it->path().filename())
+                        .generic_string())
+                unfinished_orderings.push_back(it->path());
+            continue;
+        }
+        const auto name = flowfile::parse_file_name(filename);
         if (!name || !name->in_progress) continue;
         if (fs::relative(it->path(), work_dir, ec).generic_string() !=
             flowfile::nest_path(*name, nesting))
             continue;
         leftovers.emplace_back(it->path(), *name);
     }
+    for (const auto& path : unfinished_orderings) {
+        if (in_use(path)) continue;
+        std::error_code remove_ec;
+        if (fs::remove(path, remove_ec))
+            log("removed " + path.string() +
+                ": an unfinished client-order copy (its file was recovered in its place)");
+        else if (remove_ec)
+            log("cannot remove " + path.string() + ": " + remove_ec.message());
+    }
     for (const auto& [path, name] : leftovers) {
         if (in_use(path)) continue;
-        RecoveredFile r = recover_one(path, name, block_records);
+        RecoveredFile r = recover_one(path, name, block_records, client_networks);
         if (!r.recovered) {
             log("cannot recover " + r.tmp_path + ": " + r.problem);
         } else {

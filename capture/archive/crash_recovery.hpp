@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "flowfile/client_order.hpp"
+
 namespace capture {
 
 struct RecoveredFile {
@@ -42,8 +44,15 @@ struct RecoveredFile {
 // it has its name, from the records as they are copied: recovery rewrites
 // the file anyway, so the index costs no second read.  An index that cannot
 // be written is logged and the file is recovered all the same.  0: neither.
+//
+// `client_networks` (--client-networks): the records are copied in client
+// order (flowfile::order_by_client), as a finished file is; and the copy a
+// finish in client order was making when the crash came (".tmp-NAME.ordering"
+// beside the leftover, client_order_rewrite) is removed: its leftover, still
+// complete in arrival order, is the one recovered.
 std::vector<RecoveredFile> recover_leftovers(const std::filesystem::path& work_dir, int nesting,
                                              const std::function<void(const std::string&)>& log,
-                                             std::size_t block_records = 0);
+                                             std::size_t block_records = 0,
+                                             const flowfile::ClientNetworks& client_networks = {});
 
 }  // namespace capture

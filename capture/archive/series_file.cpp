@@ -100,7 +100,10 @@ FinishedFile SeriesFile::finish(const flowfile::CloseCounters& counters, int nes
                       .capture_start = static_cast<std::uint32_t>(name_.creation_time()),
                       .ipv6_series = name_.ipv6_series(),
                       .index = {},
-                      .index_problem = index_problem_};
+                      .index_problem = index_problem_,
+                      .records = writer_->records_written(),
+                      .client_ordered = false,
+                      .client_order_problem = {}};
     if (index_) {
         try {
             done.index = index_->encode(path_, writer_->block_points(), done.size);

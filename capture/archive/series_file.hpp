@@ -33,6 +33,12 @@ struct FinishedFile {
     std::vector<std::uint8_t> index;
     // Why the index could not be encoded; empty when it was, or is off.
     std::string index_problem;
+    std::uint64_t records = 0;
+    // flow-capture --client-networks: whether the file was written again in
+    // client order (ClientOrderWorker), and why not when that failed (it is
+    // then complete in arrival order, with the index of that order).
+    bool client_ordered = false;
+    std::string client_order_problem;
 };
 
 class SeriesFile {

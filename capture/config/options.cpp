@@ -323,6 +323,22 @@ const OptionRow option_rows[] = {
          if (n != 0 && n < 64) fail(k, v, "out of range (accepted: " + accepted + ")");
          o.index_block = static_cast<std::size_t>(n);
      }},
+    {"client-networks", "PREFIXES", Group::flowkeep,
+     "the ISP's client address space, e.g. 10.0.0.0/8,100.64.0.0/10,2001:db8::/32: each "
+     "finished file is written again with its flows in client order (by the address that "
+     "lies in PREFIXES), so that the block index finds one client's flows of a file in one or "
+     "two blocks (default: none, arrival order)",
+     [](CaptureOptions& o, const std::string& k, const std::string& v) {
+         try {
+             o.client_networks = flowfile::ClientNetworks::parse(v);
+         } catch (const flowfile::Error& e) {
+             std::string why = e.what();
+             const std::string prefix = "client networks: ";
+             if (why.starts_with(prefix)) why.erase(0, prefix.size());
+             fail(k, v, why);
+         }
+         if (o.client_networks.empty()) fail(k, v, "expecting IPv4 or IPv6 prefixes");
+     }},
     {"fast", nullptr, Group::flowkeep,
      "compress with ISA-L igzip instead of zlib: about a tenth of the CPU for files about 10% "
      "larger, still ordinary flow-tools files; no effect with -z 0",

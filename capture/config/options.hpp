@@ -16,6 +16,7 @@
 
 #include "archive/rotation_schedule.hpp"
 #include "flowfile/block_index.hpp"
+#include "flowfile/client_order.hpp"
 #include "flowfile/header.hpp"
 #include "listen_address.hpp"
 
@@ -90,6 +91,9 @@ struct CaptureOptions {
     // --index-block: records per independently readable block and an ix-
     // index beside each finished file (flow-index(5)); 0 = neither.
     std::size_t index_block = flowfile::default_block_records;
+    // --client-networks: the ISP's client prefixes; each finished file's
+    // records are put in client order by them.  Empty = arrival order.
+    flowfile::ClientNetworks client_networks;
     // --user: switch to this user (and its primary group) after binding the
     // socket and writing the pidfile; empty = stay who we were started as.
     std::string user;

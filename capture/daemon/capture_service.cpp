@@ -223,6 +223,8 @@ CaptureStatus status_now(const CaptureCounters& c, const Archiver& a, std::int64
             .ipv6_files_finished = a.ipv6_files_finished(),
             .index_files_written = a.index_files_written(),
             .index_failures = a.index_failures(),
+            .client_ordered_files = a.files_client_ordered(),
+            .client_order_failures = a.client_order_failures(),
             .write_errors = a.write_errors(),
             .catch_up_episodes = c.catch_up_episodes.load(),
             .exporters = c.exporters.load(),
@@ -287,6 +289,7 @@ ArchiverSettings archiver_settings(const CaptureOptions& o) {
     settings.expiry_dry_run = o.debug_level != 0;
     settings.post_rotate_program = o.post_rotate_program.value_or("");
     settings.index_block_records = o.index_block;
+    settings.client_networks = o.client_networks;
     return settings;
 }
 
@@ -553,7 +556,7 @@ int CaptureService::run() {
         !problem.empty())
         return start_failed(problem);
     if (report_) report_->ready();
-    recover_leftovers(".", options_.nesting, log, options_.index_block);
+    recover_leftovers(".", options_.nesting, log, options_.index_block, options_.client_networks);
     // Expiry scans after recovery, so it lists the recovered ft- files.
     archiver.start_expiry();
 

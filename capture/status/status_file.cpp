@@ -46,6 +46,9 @@ constexpr auto fields = std::to_array<Field>({
     // Not judged: the index is optional and flow-index builds missing ones.
     {"index_files_written", &CaptureStatus::index_files_written, Need::shown},
     {"index_failures", &CaptureStatus::index_failures, Need::shown},
+    // Nor these: a file left in arrival order holds every flow.
+    {"client_ordered_files", &CaptureStatus::client_ordered_files, Need::shown},
+    {"client_order_failures", &CaptureStatus::client_order_failures, Need::shown},
     {"write_errors", &CaptureStatus::write_errors, Need::judged},
     {"catch_up_episodes", &CaptureStatus::catch_up_episodes, Need::shown},
     {"exporters", &CaptureStatus::exporters, Need::shown},

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <thread>
@@ -276,4 +277,74 @@ TEST_CASE("expiry removes an index with its file", "[e2e][index]") {
     CHECK_FALSE(fs::exists(flowfile::index_path_of(before[0])));
     CHECK(fs::exists(before[1]));
     CHECK(fs::exists(flowfile::index_path_of(before[1])));
+}
+
+TEST_CASE("with --client-networks flow-capture writes each client's flows together",
+          "[e2e][index][client-order]") {
+    TempDir dir;
+    const fs::path cap = dir / "cap";
+    fs::create_directories(cap);
+    const fs::path status = dir / "status";
+    const auto port = free_udp_port();
+    auto capture =
+        start_foreground_capture({"-V", "5", "-n", "0", "-N", "0", "--index-block", "256",
+                                  "--client-networks", "10.0.0.0/24,2001:db8::/32", "--status-file",
+                                  status.string(), "-w", cap.string(), listen_arg(port)},
+                                 dir / "capture.stderr");
+    PduSender sender(port);
+    // Datagrams whose clients count down from one to the next: arrival
+    // order is not client order.
+    for (std::uint32_t k = 0; k < 40; ++k) sender.send(router, v5_pdu(k * 30, (39 - k) * 5, 30));
+    sender.send(router, ipfix_ipv6_flow());
+    REQUIRE(wait_for_datagrams_read(port, 10s));
+    REQUIRE(poll_until([&] { return status_number(status, "flows") == 1201; }, 10s));
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    INFO(capture->stderr_text());
+
+    const auto files = finished_files(cap);
+    REQUIRE(files.size() == 2);
+    auto reader = flowfile::Reader::open(files[0]);
+    std::vector<std::uint32_t> clients;
+    for (auto b = reader->next_batch(); !b.empty(); b = reader->next_batch())
+        for (const auto& r : b) clients.push_back(r.srcaddr);
+    CHECK(reader->status().ok());
+    REQUIRE(clients.size() == 1200);
+    CHECK(std::is_sorted(clients.begin(), clients.end()));
+    CHECK(clients.front() == 0x0a000000u);
+    CHECK(clients.back() == 0x0a000000u + 39 * 5 + 29);
+    for (const fs::path& file : files) {
+        INFO(file);
+        const flowfile::BlockIndex::Opened opened = flowfile::BlockIndex::open(file);
+        INFO(opened.message);
+        REQUIRE(opened.problem == flowfile::IndexProblem::none);
+        CHECK(opened.index->flows() == read_back(file).counts.flows);
+        CHECK(opened.index->block_records() == 256);
+    }
+    // Client 10.0.0.7's flows of the file lie in one block of the five.
+    const flowfile::BlockIndex::Opened opened = flowfile::BlockIndex::open(files[0]);
+    REQUIRE(opened.index);
+    std::size_t blocks_with_client = 0;
+    for (std::size_t i = 0; i < opened.index->blocks(); ++i)
+        if (opened.index->block_may_hold(i, flowfile::AddressKey::ipv4(0x0a000007u)))
+            ++blocks_with_client;
+    CHECK(blocks_with_client >= 1);
+    CHECK(blocks_with_client <= 2);
+    CHECK(status_number(status, "client_ordered_files") == 2);
+    CHECK(status_number(status, "client_order_failures") == 0);
+    CHECK(status_number(status, "index_files_written") == 2);
+}
+
+TEST_CASE("a bad --client-networks value stops the start with one line",
+          "[e2e][index][client-order]") {
+    TempDir dir;
+    const fs::path cap = dir / "cap";
+    fs::create_directories(cap);
+    CaptureProcess p({"-D", "--client-networks", "10.0.3.7/16", "-w", cap.string(), "0/0/9995"},
+                     dir / "err");
+    CHECK(p.wait() == 1);
+    CHECK(p.stderr_text() ==
+          "flow-capture: --client-networks 10.0.3.7/16: '10.0.3.7/16' has host bits set (did you "
+          "mean 10.0.0.0/16?)\n");
+    CHECK(fs::is_empty(cap));
 }

@@ -158,6 +158,17 @@ TEST_CASE("a config line takes --index-block as the command line does", "[captur
           "test.conf:1: --index-block 8: out of range (accepted: 0 (off) or 64..1048576 records)");
 }
 
+TEST_CASE("a config line takes --client-networks as the command line does", "[capture][config]") {
+    const auto lines =
+        parse_config_text("-w /a --client-networks 100.64.0.0/10 0/0/9995\n-w /b 0/0/9996\n", "t");
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].options.client_networks.contains(0x64400001u));
+    CHECK(lines[1].options.client_networks.empty());
+    CHECK(config_error("-w /a --client-networks 100.64.0.1/10 0/0/9995\n") ==
+          "test.conf:1: --client-networks 100.64.0.1/10: '100.64.0.1/10' has host bits set (did "
+          "you mean 100.64.0.0/10?)");
+}
+
 TEST_CASE("two daemon lines may not share a pidfile", "[capture][config]") {
     CHECK(config_error("-w /a 0/0/9995\n-w /b 0/0/9995\n") ==
           "test.conf:2: pidfile /var/run/flow-capture.pid.9995 is also used by line 1 (give each "

@@ -209,6 +209,11 @@ TEST_CASE("flowkeep's long options", "[capture][options]") {
     CHECK(with({"--index-block=0"}).index_block == 0);
     CHECK(with({"--index-block", "64"}).index_block == 64);
     CHECK(with({"--index-block", "1048576"}).index_block == 1048576);
+    CHECK(with({}).client_networks.empty());
+    const auto networks = with({"--client-networks", "10.0.0.0/21,2001:db8::/32"}).client_networks;
+    CHECK(networks.contains(0x0a0007ffu));
+    CHECK_FALSE(networks.contains(0x0a000800u));
+    CHECK(networks.text() == "10.0.0.0/21,2001:db8::/32");
 }
 
 TEST_CASE("help and version stop the parse where they stand", "[capture][options]") {
@@ -441,6 +446,13 @@ TEST_CASE("every option error names the option and the accepted form", "[capture
           "--template-lifetime 86401: out of range (accepted: 0..86400 seconds)");
     CHECK(error_with({"--template-lifetime", "30m"}) ==
           "--template-lifetime 30m: not a whole number (accepted: 0..86400 seconds)");
+    CHECK(error_with({"--client-networks", "10.0.3.7/16"}) ==
+          "--client-networks 10.0.3.7/16: '10.0.3.7/16' has host bits set (did you mean "
+          "10.0.0.0/16?)");
+    CHECK(error_with({"--client-networks", "10.0.0.0/33"}) ==
+          "--client-networks 10.0.0.0/33: bad prefix '10.0.0.0/33'");
+    CHECK(error_with({"--client-networks", " , "}) ==
+          "--client-networks \" , \": expecting IPv4 or IPv6 prefixes");
     CHECK(error_with({"--index-block", "63"}) ==
           "--index-block 63: out of range (accepted: 0 (off) or 64..1048576 records)");
     CHECK(error_with({"--index-block", "1048577"}) ==

@@ -32,6 +32,8 @@ CaptureStatus every_field_set() {
     s.ipv6_files_finished = 28;
     s.index_files_written = 29;
     s.index_failures = 30;
+    s.client_ordered_files = 41;
+    s.client_order_failures = 42;
     s.write_errors = 8;
     s.catch_up_episodes = 9;
     s.exporters = 10;
@@ -103,6 +105,8 @@ const std::string written_now =
     "ipv6_files_finished=28\n"
     "index_files_written=29\n"
     "index_failures=30\n"
+    "client_ordered_files=41\n"
+    "client_order_failures=42\n"
     "write_errors=8\n"
     "catch_up_episodes=9\n"
     "exporters=10\n"
@@ -145,6 +149,7 @@ TEST_CASE("the status file keeps the bytes and key order older flow-capture vers
     CaptureStatus older = every_field_set();
     older.ipv6_files_finished = 0;
     older.index_files_written = older.index_failures = 0;
+    older.client_ordered_files = older.client_order_failures = 0;
     older.template_datagrams = older.templates = older.templates_refused = 0;
     older.no_template_sets = older.malformed_sets = older.ipv6_flows = 0;
     older.unplaceable_time_flows = older.oversized_flows = older.no_address_flows = 0;
