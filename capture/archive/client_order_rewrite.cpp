@@ -47,14 +47,8 @@ ClientOrdered write_copy(const fs::path& path, const fs::path& staging, std::uin
     options.exclusive_lock = true;
     auto writer = flowfile::Writer::create(staging, header, options);
     ClientOrdered result;
-    std::unique_ptr<SeriesIndex> index;
-    if (options.block_records > 0) {
-        try {
-            index = std::make_unique<SeriesIndex>(header, options.block_records);
-        } catch (const std::exception& e) {
-            result.index_problem = e.what();
-        }
-    }
+    std::unique_ptr<SeriesIndex> index =
+        optional_index(header, options.block_records, result.index_problem);
     if (reader.ipv4)
         copy_in_client_order(*reader.ipv4, *writer, index, result.index_problem, networks);
     else

@@ -62,14 +62,8 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name,
                                                 .flush_interval = std::chrono::milliseconds(0),
                                                 .checksum_blocks = 1,
                                                 .block_records = block_records});
-        std::unique_ptr<SeriesIndex> index;
-        if (block_records > 0) {
-            try {
-                index = std::make_unique<SeriesIndex>(header, block_records);
-            } catch (const std::exception& e) {
-                result.index_problem = e.what();
-            }
-        }
+        std::unique_ptr<SeriesIndex> index =
+            optional_index(header, block_records, result.index_problem);
         if (reader.ipv4)
             copy_in_client_order(*reader.ipv4, *writer, index, result.index_problem, networks);
         else

@@ -29,14 +29,7 @@ void SeriesFile::create(const std::filesystem::path& work_dir, int nesting,
         throw;
     }
     index_problem_.clear();
-    index_.reset();
-    if (options.block_records > 0) {
-        try {
-            index_ = std::make_unique<SeriesIndex>(header, options.block_records);
-        } catch (const std::exception& e) {
-            index_problem_ = e.what();  // the file is written without one
-        }
-    }
+    index_ = optional_index(header, options.block_records, index_problem_);
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
         dev_ = static_cast<std::uint64_t>(st.st_dev);

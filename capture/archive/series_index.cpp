@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <string>
 
 #include "flowfile/error.hpp"
@@ -32,6 +33,17 @@ void read_at(int fd, const std::filesystem::path& path, std::uint8_t* out, std::
 
 SeriesIndex::SeriesIndex(const flowfile::Header& header, std::size_t block_records)
     : builder_(header, block_records) {}
+
+std::unique_ptr<SeriesIndex> optional_index(const flowfile::Header& header,
+                                            std::size_t block_records, std::string& problem) {
+    if (block_records == 0) return nullptr;
+    try {
+        return std::make_unique<SeriesIndex>(header, block_records);
+    } catch (const std::exception& e) {
+        problem = e.what();
+        return nullptr;
+    }
+}
 
 std::vector<std::uint8_t> SeriesIndex::encode(const std::filesystem::path& path,
                                               std::span<const flowfile::BlockPoint> points,

@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "flowfile/block_index.hpp"
@@ -39,6 +41,12 @@ class SeriesIndex {
   private:
     flowfile::BlockIndexBuilder builder_;
 };
+
+// The index of a file written with `block_records` per block; none when
+// that is 0.  The index is optional: when it cannot be made, `problem` says
+// why and the file is written without one.
+std::unique_ptr<SeriesIndex> optional_index(const flowfile::Header& header,
+                                            std::size_t block_records, std::string& problem);
 
 // The header of the flow file at `path`, byte for byte as on disk.  Throws
 // flowfile::Error naming the file and the problem.

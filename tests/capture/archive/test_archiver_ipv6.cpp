@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "archive/archiver.hpp"
+#include "archiver_harness.hpp"
 #include "flowfile/reader.hpp"
 #include "flowfile/writer.hpp"
 #include "support/temp_dir.hpp"
@@ -32,31 +33,7 @@ constexpr double t0 = 1255651110.0;
 const std::string day15 = "2009/2009-10/2009-10-15/";
 const std::string day16 = "2009/2009-10/2009-10-16/";
 
-struct Harness {
-    TempDir dir;
-    std::vector<std::string> log;
-    std::unique_ptr<Archiver> archiver;
-
-    explicit Harness(ArchiverSettings s) {
-        s.work_dir = dir.path();
-        s.hostname = "flowbox-a";
-        archiver =
-            std::make_unique<Archiver>(s, [this](const std::string& l) { log.push_back(l); });
-    }
-
-    std::vector<std::string> files() const {
-        std::vector<std::string> out;
-        for (const auto& e : fs::recursive_directory_iterator(dir.path()))
-            if (e.is_regular_file()) out.push_back(fs::relative(e.path(), dir.path()).string());
-        std::sort(out.begin(), out.end());
-        return out;
-    }
-
-    bool logged(const std::string& text) const {
-        return std::any_of(log.begin(), log.end(),
-                           [&](const std::string& l) { return l.find(text) != std::string::npos; });
-    }
-};
+using archiver_test::Harness;
 
 ArchiverSettings every_5_minutes() {
     ArchiverSettings s;
