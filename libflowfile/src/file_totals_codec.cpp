@@ -2,6 +2,12 @@
 
 #include <zlib.h>
 
+#ifdef FLOWKEEP_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+
+#include <memory>
+#endif
+
 #include "flowfile/error.hpp"
 
 namespace flowfile::detail {
@@ -89,6 +95,33 @@ class RawReader {
     std::size_t at_ = 0;
 };
 
+// A zlib stream (RFC 1950), which decode_totals inflates with zlib whoever
+// wrote it.  Level 6: on the ISP model level 9 took five times the CPU for
+// 0.5% less.  libdeflate writes it in about a third of zlib's time at the
+// same level, and a little smaller: zlib's deflate of the totals was 37% of
+// flow-index's CPU on a day of the model.
+std::vector<std::uint8_t> compress_totals(const std::vector<std::uint8_t>& raw) {
+#ifdef FLOWKEEP_HAVE_LIBDEFLATE
+    const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> c(
+        libdeflate_alloc_compressor(6), &libdeflate_free_compressor);
+    if (!c) throw Error("block index: cannot compress the file's totals (out of memory)");
+    std::vector<std::uint8_t> stored(libdeflate_zlib_compress_bound(c.get(), raw.size()));
+    const std::size_t n =
+        libdeflate_zlib_compress(c.get(), raw.data(), raw.size(), stored.data(), stored.size());
+    if (n == 0) throw Error("block index: cannot compress the file's totals");
+    stored.resize(n);
+    return stored;
+#else
+    uLongf stored_size = compressBound(static_cast<uLong>(raw.size()));
+    std::vector<std::uint8_t> stored(stored_size);
+    if (compress2(stored.data(), &stored_size, raw.data(), static_cast<uLong>(raw.size()), 6) !=
+        Z_OK)
+        throw Error("block index: cannot compress the file's totals");
+    stored.resize(stored_size);
+    return stored;
+#endif
+}
+
 }  // namespace
 
 EncodedTotals encode_totals(const TotalsTables& totals) {
@@ -102,14 +135,7 @@ EncodedTotals encode_totals(const TotalsTables& totals) {
 
     EncodedTotals out;
     out.raw_size = raw.size();
-    uLongf stored_size = compressBound(static_cast<uLong>(raw.size()));
-    out.stored.resize(stored_size);
-    // Level 6, not 9: on the ISP model 9 took five times the CPU (most of
-    // flow-capture's and flow-index's indexing) for 0.5% less (bench_index).
-    if (compress2(out.stored.data(), &stored_size, raw.data(), static_cast<uLong>(raw.size()),
-                  6) != Z_OK)
-        throw Error("block index: cannot compress the file's totals");
-    out.stored.resize(stored_size);
+    out.stored = compress_totals(raw);
     return out;
 }
 
