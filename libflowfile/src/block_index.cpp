@@ -1,9 +1,9 @@
 #include "flowfile/block_index.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -11,6 +11,7 @@
 
 #include "block_index_layout.hpp"
 #include "blocked_bloom.hpp"
+#include "fd_io.hpp"
 #include "file_totals_codec.hpp"
 #include "flowfile/block_checksums.hpp"
 
@@ -23,11 +24,17 @@ namespace {
 // The index's bytes and its head's fields.
 struct IndexBytes {
     std::string name;
-    // The bytes: owned (from_bytes) or mapped (open).  An index is replaced
-    // by rename, never rewritten in place, so a mapping stays valid.
+    // The bytes: owned whole (from_bytes), or read from `fd` a section at a
+    // time as it is first used (open).  Not mapped: a query over a month
+    // opens thousands of indexes in two threads, and each munmap then cost
+    // a TLB shootdown on the other core, most of the time of a rare
+    // address's month (bench_index).  Most files answer from the head,
+    // block table and file filter alone, a few KB of some hundred.  An
+    // index is replaced by rename, never rewritten in place, so the
+    // descriptor's bytes do not change under it.
     std::vector<std::uint8_t> owned;
-    void* map = nullptr;
-    std::size_t map_size = 0;
+    std::unique_ptr<std::uint8_t[]> buffer;
+    int fd = -1;
     const std::uint8_t* p = nullptr;
     std::size_t size = 0;
 
@@ -50,12 +57,24 @@ struct IndexBytes {
 
     mutable std::once_flag filters_checked;
     mutable bool filters_bad = false;
+    mutable std::once_flag totals_checked;
+    mutable bool totals_bad = false;
 
     IndexBytes() = default;
     IndexBytes(const IndexBytes&) = delete;
     IndexBytes& operator=(const IndexBytes&) = delete;
     ~IndexBytes() {
-        if (map != nullptr) ::munmap(map, map_size);
+        if (fd >= 0) ::close(fd);
+    }
+
+    // Makes bytes [from, from + n) of the index readable at p + from; false
+    // when they cannot be read whole.
+    bool load(std::uint64_t from, std::uint64_t n) const {
+        if (fd < 0 || n == 0) return true;
+        if (from > size || n > size - from) return false;
+        const detail::IoResult got = detail::pread_full(
+            fd, buffer.get() + from, static_cast<std::size_t>(n), static_cast<off_t>(from));
+        return got.error == 0 && got.bytes == n;
     }
 
     const std::uint8_t* entry(std::size_t i) const { return p + L::head_size + i * L::entry_size; }
@@ -83,8 +102,14 @@ struct IndexBytes {
                L::get<std::uint32_t>(p + L::head::totals_crc);
     }
     bool filters_usable() const {
-        std::call_once(filters_checked, [this] { filters_bad = !section_b_sound(); });
+        std::call_once(filters_checked,
+                       [this] { filters_bad = !load(b_offset, b_size) || !section_b_sound(); });
         return !filters_bad;
+    }
+    bool totals_usable() const {
+        std::call_once(totals_checked,
+                       [this] { totals_bad = !load(c_offset, c_size) || !section_c_sound(); });
+        return !totals_bad;
     }
 };
 
@@ -130,6 +155,7 @@ std::string parse(IndexBytes& v) {
     if (v.a_size > v.size)
         return "truncated (" + std::to_string(v.size) + " bytes, its block table needs " +
                std::to_string(v.a_size) + ")";
+    if (!v.load(L::head_size, v.a_size - L::head_size)) return "its block table cannot be read";
     if (!v.section_a_sound()) return "its block table fails its checksum";
     if (v.b_size > v.size || v.c_size > v.size) return "its sections run past its end";
     if (v.b_offset != v.a_size || v.b_size < L::line_area_offset(v.blocks) ||
@@ -243,20 +269,18 @@ BlockIndex::Opened BlockIndex::open(const std::filesystem::path& data_file) {
     v->name = path.string();
     v->size = static_cast<std::size_t>(index_st.st_size);
     if (v->size > 0) {
-        void* m = ::mmap(nullptr, v->size, PROT_READ, MAP_SHARED, fd, 0);
-        if (m == MAP_FAILED) {
-            const int error = errno;
-            ::close(fd);
+        // Uninitialised: only the sections used are ever read into it.
+        v->buffer.reset(new std::uint8_t[v->size]);
+        v->p = v->buffer.get();
+        v->fd = fd;
+        if (!v->load(0, std::min<std::size_t>(v->size, L::head_size))) {
             out.problem = IndexProblem::damaged;
-            out.message =
-                damaged(path.string(), std::string("cannot map: ") + std::strerror(error));
+            out.message = damaged(path.string(), "its head cannot be read");
             return out;
         }
-        v->map = m;
-        v->map_size = v->size;
-        v->p = static_cast<const std::uint8_t*>(m);
+    } else {
+        ::close(fd);
     }
-    ::close(fd);
     const bool index_older = older(index_st, data_st);
     Opened o = check(*v, static_cast<std::uint64_t>(data_st.st_size));
     if (o.problem == IndexProblem::none && index_older) {
@@ -347,7 +371,7 @@ bool BlockIndex::filters_damaged() const {
 }
 
 std::optional<FileTotals> BlockIndex::totals() const {
-    if (!view_->section_c_sound()) return std::nullopt;
+    if (!view_->totals_usable()) return std::nullopt;
     return detail::decode_totals(
         {view_->p + view_->c_offset, static_cast<std::size_t>(view_->c_size)},
         L::get<std::uint64_t>(view_->p + L::head::totals_raw_size));
@@ -356,8 +380,8 @@ std::optional<FileTotals> BlockIndex::totals() const {
 std::optional<std::string> BlockIndex::verify_sections() const {
     const IndexBytes& v = *view_;
     if (!v.section_a_sound()) return v.name + ": its block table fails its checksum";
-    if (!v.section_b_sound()) return v.name + ": its block filters fail their checksum";
-    if (!v.section_c_sound()) return v.name + ": its totals fail their checksum";
+    if (!v.filters_usable()) return v.name + ": its block filters fail their checksum";
+    if (!v.totals_usable()) return v.name + ": its totals fail their checksum";
     if (!totals()) return v.name + ": its totals do not inflate";
     return std::nullopt;
 }
