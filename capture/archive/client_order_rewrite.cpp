@@ -49,12 +49,8 @@ ClientOrdered write_copy(const fs::path& path, const fs::path& staging, std::uin
     ClientOrdered result;
     std::unique_ptr<SeriesIndex> index =
         optional_index(header, options.block_records, result.index_problem);
-    if (reader.ipv4)
-        copy_in_client_order(*reader.ipv4, *writer, index, result.index_problem, networks);
-    else
-        copy_in_client_order(*reader.ipv6, *writer, index, result.index_problem, networks);
-    const flowfile::ReadStatus& status =
-        reader.ipv4 ? reader.ipv4->status() : reader.ipv6->status();
+    const flowfile::ReadStatus status =
+        copy_in_client_order(reader, *writer, index, result.index_problem, networks);
     // The file was finished a moment ago by this process: anything but all
     // of its records, cleanly, means the copy would lose or invent flows.
     if (!status.ok())

@@ -52,6 +52,19 @@ void copy_in_client_order(flowfile::BasicReader<R>& reader, flowfile::Writer& wr
     if (!run.empty()) write_ordered();
 }
 
+flowfile::ReadStatus copy_in_client_order(const flowfile::AnyReader& reader,
+                                          flowfile::Writer& writer,
+                                          std::unique_ptr<SeriesIndex>& index,
+                                          std::string& index_problem,
+                                          const flowfile::ClientNetworks& networks) {
+    if (reader.ipv4) {
+        copy_in_client_order(*reader.ipv4, writer, index, index_problem, networks);
+        return reader.ipv4->status();
+    }
+    copy_in_client_order(*reader.ipv6, writer, index, index_problem, networks);
+    return reader.ipv6->status();
+}
+
 template void copy_in_client_order(flowfile::BasicReader<flowfile::Record>&, flowfile::Writer&,
                                    std::unique_ptr<SeriesIndex>&, std::string&,
                                    const flowfile::ClientNetworks&);

@@ -26,4 +26,12 @@ void copy_in_client_order(flowfile::BasicReader<R>& reader, flowfile::Writer& wr
                           std::unique_ptr<SeriesIndex>& index, std::string& index_problem,
                           const flowfile::ClientNetworks& networks);
 
+// The same for the file `reader` opened, of either series; returns how the
+// source ended.
+flowfile::ReadStatus copy_in_client_order(const flowfile::AnyReader& reader,
+                                          flowfile::Writer& writer,
+                                          std::unique_ptr<SeriesIndex>& index,
+                                          std::string& index_problem,
+                                          const flowfile::ClientNetworks& networks);
+
 }  // namespace capture

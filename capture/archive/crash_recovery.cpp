@@ -64,12 +64,8 @@ RecoveredFile recover_one(const fs::path& tmp, const flowfile::FileName& name,
                                                 .block_records = block_records});
         std::unique_ptr<SeriesIndex> index =
             optional_index(header, block_records, result.index_problem);
-        if (reader.ipv4)
-            copy_in_client_order(*reader.ipv4, *writer, index, result.index_problem, networks);
-        else
-            copy_in_client_order(*reader.ipv6, *writer, index, result.index_problem, networks);
-        const flowfile::ReadStatus& status =
-            reader.ipv4 ? reader.ipv4->status() : reader.ipv6->status();
+        const flowfile::ReadStatus status =
+            copy_in_client_order(reader, *writer, index, result.index_problem, networks);
         result.flows = status.records;
         if (!status.ok()) result.problem = status.message;
         writer->finish({.cap_end = end_time,
