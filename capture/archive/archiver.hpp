@@ -108,6 +108,12 @@ class Archiver {
     // without one (the reason is logged once per file).
     std::uint64_t index_files_written() const { return index_files_written_; }
     std::uint64_t index_failures() const { return index_failures_; }
+    // The start-up recovery's indexes (recover_leftovers), counted with the
+    // archiver's own.
+    void count_recovered_indexes(std::uint64_t written, std::uint64_t failed) {
+        index_files_written_ += written;
+        index_failures_ += failed;
+    }
     // With client networks: finished files written again in client order,
     // and finished files left in arrival order (the reason is logged once
     // per file).

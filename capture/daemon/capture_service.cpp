@@ -556,7 +556,14 @@ int CaptureService::run() {
         !problem.empty())
         return start_failed(problem);
     if (report_) report_->ready();
-    recover_leftovers(".", options_.nesting, log, options_.index_block, options_.client_networks);
+    std::uint64_t recovered_indexes = 0;
+    std::uint64_t recovered_index_failures = 0;
+    for (const RecoveredFile& r : recover_leftovers(
+             ".", options_.nesting, log, options_.index_block, options_.client_networks)) {
+        if (!r.recovered || options_.index_block == 0) continue;
+        ++(r.index_problem.empty() ? recovered_indexes : recovered_index_failures);
+    }
+    archiver.count_recovered_indexes(recovered_indexes, recovered_index_failures);
     // Expiry scans after recovery, so it lists the recovered ft- files.
     archiver.start_expiry();
 

@@ -348,3 +348,43 @@ TEST_CASE("a bad --client-networks value stops the start with one line",
           "mean 10.0.0.0/16?)\n");
     CHECK(fs::is_empty(cap));
 }
+
+TEST_CASE("the indexes of the files recovered at start-up are counted in the status file",
+          "[e2e][index]") {
+    TempDir dir;
+    const fs::path cap = dir / "cap";
+    fs::create_directories(cap);
+    // Two leftovers of a crash, as a killed capture leaves them: flushed,
+    // never finished.  The second one's index cannot be written: a
+    // directory stands where it goes.
+    const std::vector<std::string> names = {"v05.2009-10-15.153110+0000",
+                                            "v05.2009-10-15.154610+0000"};
+    for (const std::string& name : names) {
+        flowfile::Header h = flowfile::Header::for_capture(5, 1255620670, "flowbox-a", true);
+        auto w = flowfile::Writer::create(cap / ("tmp-" + name), h,
+                                          {.flush_interval = std::chrono::milliseconds(0)});
+        std::vector<flowfile::Record> records(100);
+        for (std::size_t i = 0; i < records.size(); ++i)
+            records[i].srcaddr = 0x0a000000u + static_cast<std::uint32_t>(i);
+        w->write(records);
+        w->flush();
+    }
+    fs::create_directories(cap / ("ix-ft-" + names[1]) / "in-the-way");
+    const fs::path status = dir / "status";
+    const auto port = free_udp_port();
+    auto capture = start_foreground_capture({"-V", "5", "-n", "0", "-N", "0", "--status-file",
+                                             status.string(), "-w", cap.string(), listen_arg(port)},
+                                            dir / "capture.stderr");
+    REQUIRE(poll_until([&] { return !flowkeep_e2e::read_status(status)["current_file"].empty(); },
+                       20s));
+    capture->signal(SIGTERM);
+    REQUIRE(capture->wait() == 0);
+    INFO(capture->stderr_text());
+    CHECK_THAT(capture->stderr_text(), Catch::Contains("ft-" + names[1] + ": no index written ("));
+    CHECK(fs::exists(cap / ("ix-ft-" + names[0])));
+    CHECK(fs::exists(cap / ("ft-" + names[1])));
+    // The first leftover's index and the index of the file this run wrote;
+    // the second leftover's failure.
+    CHECK(status_number(status, "index_files_written") == 2);
+    CHECK(status_number(status, "index_failures") == 1);
+}
