@@ -117,27 +117,27 @@ std::vector<RecoveredFile> recover_leftovers(const fs::path& work_dir, int nesti
     }
     std::vector<std::pair<fs::path, flowfile::FileName>> leftovers;
     std::vector<fs::path> unfinished_orderings;
+    // A tmp- file named `filename` in the directory of `path`, at exactly
+    // the place this capture's nesting puts it.
+    const auto ours = [&](const fs::path& path,
+                          const std::string& filename) -> std::optional<flowfile::FileName> {
+        const auto name = flowfile::parse_file_name(filename);
+        if (!name || !name->in_progress ||
+            fs::relative(path.parent_path() / filename, work_dir, ec).generic_string() !=
+                flowfile::nest_path(*name, nesting))
+            return std::nullopt;
+        return name;
+    };
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
         const std::string filename = it->path().filename().string();
-        if (const auto data = client_order_staging_source(filename)) {
-            // Only beside the tmp- file it was a copy of, at its place.
-            const auto name = flowfile::parse_file_name(*data);
-            if (name && name->in_progress &&
-                fs::relative(it->path(), work_dir, ec).generic_string() ==
-                    (fs::path(flowfile::nest_path(*name, nesting)).parent_path() /
-                     it->path().filename())
-                        .generic_string())
-                unfinished_orderings.push_back(it->path());
-            continue;
+        // A client-order copy is ours only beside the tmp- file it copied.
+        if (const auto source = client_order_staging_source(filename)) {
+            if (ours(it->path(), *source)) unfinished_orderings.push_back(it->path());
+        } else if (const auto name = ours(it->path(), filename)) {
+            leftovers.emplace_back(it->path(), *name);
         }
-        const auto name = flowfile::parse_file_name(filename);
-        if (!name || !name->in_progress) continue;
-        if (fs::relative(it->path(), work_dir, ec).generic_string() !=
-            flowfile::nest_path(*name, nesting))
-            continue;
-        leftovers.emplace_back(it->path(), *name);
     }
     for (const auto& path : unfinished_orderings) {
         if (in_use(path)) continue;

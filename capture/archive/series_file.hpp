@@ -33,7 +33,7 @@ struct FinishedFile {
     std::vector<std::uint8_t> index;
     // Why the index could not be encoded; empty when it was, or is off.
     std::string index_problem;
-    std::uint64_t records = 0;
+    std::uint64_t records = 0;  // the flows it holds, for the client order's check
     // flow-capture --client-networks: whether the file was written again in
     // client order (ClientOrderWorker), and why not when that failed (it is
     // then complete in arrival order, with the index of that order).
