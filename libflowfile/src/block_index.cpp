@@ -134,7 +134,8 @@ std::string parse(IndexBytes& v) {
         return "format version " + std::to_string(version) + ", this library reads " +
                std::to_string(block_index_version);
     v.flags = L::get<std::uint16_t>(p + L::head::flags);
-    if ((v.flags & ~L::flag_compressed) != 0) return "unknown flags " + std::to_string(v.flags);
+    if ((v.flags & ~(L::flag_compressed | L::flag_no_port_totals)) != 0)
+        return "unknown flags " + std::to_string(v.flags);
     v.data_file_size = L::get<std::uint64_t>(p + L::head::data_file_size);
     v.header_size = L::get<std::uint32_t>(p + L::head::header_size);
     v.header_crc = L::get<std::uint32_t>(p + L::head::header_crc);
@@ -374,7 +375,8 @@ std::optional<FileTotals> BlockIndex::totals() const {
     if (!view_->totals_usable()) return std::nullopt;
     return detail::decode_totals(
         {view_->p + view_->c_offset, static_cast<std::size_t>(view_->c_size)},
-        L::get<std::uint64_t>(view_->p + L::head::totals_raw_size));
+        L::get<std::uint64_t>(view_->p + L::head::totals_raw_size),
+        (view_->flags & L::flag_no_port_totals) == 0);
 }
 
 std::optional<std::string> BlockIndex::verify_sections() const {

@@ -242,13 +242,16 @@ std::vector<std::uint8_t> BlockIndexBuilder::finish(std::span<const BlockPoint> 
     const std::size_t a_size = L::head_size + n * L::entry_size + file_lines * L::line_bytes;
     const std::size_t b_lines_at = L::line_area_offset(n);
     const std::size_t b_size = b_lines_at + s.block_lines.size();
-    const detail::EncodedTotals totals = detail::encode_totals(s.totals());
+    const detail::EncodedTotals totals = detail::encode_totals(s.totals(), file_size);
     std::vector<std::uint8_t> out(a_size + b_size + totals.stored.size());
     std::uint8_t* const p = out.data();
 
     std::copy(std::begin(L::magic), std::end(L::magic), p + L::head::magic);
     L::put<std::uint16_t>(p + L::head::version, block_index_version);
-    L::put<std::uint16_t>(p + L::head::flags, s.header.compressed() ? L::flag_compressed : 0);
+    L::put<std::uint16_t>(p + L::head::flags,
+                          static_cast<std::uint16_t>(
+                              (s.header.compressed() ? L::flag_compressed : 0) |
+                              (totals.ports ? 0 : L::flag_no_port_totals)));
     L::put<std::uint64_t>(p + L::head::data_file_size, file_size);
     L::put<std::uint32_t>(p + L::head::header_size,
                           static_cast<std::uint32_t>(header_bytes.size()));

@@ -19,6 +19,8 @@ inline constexpr std::uint8_t magic[4] = {'F', 'K', 'I', 'X'};
 
 // Flags field bits; every other bit is written zero and refused on reading.
 inline constexpr std::uint16_t flag_compressed = 0x0001;
+// The totals hold no port maps (port_totals_fit): port reports scan the file.
+inline constexpr std::uint16_t flag_no_port_totals = 0x0002;
 
 // The fixed head, section A's first part.
 inline constexpr std::size_t head_size = 128;

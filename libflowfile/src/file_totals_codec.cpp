@@ -124,23 +124,35 @@ std::vector<std::uint8_t> compress_totals(const std::vector<std::uint8_t>& raw) 
 
 }  // namespace
 
-EncodedTotals encode_totals(const TotalsTables& totals) {
+bool port_totals_fit(std::uint64_t port_bytes, std::uint64_t data_file_size) {
+    return port_bytes <= data_file_size / 32;
+}
+
+EncodedTotals encode_totals(const TotalsTables& totals, std::uint64_t data_file_size) {
     std::vector<std::uint8_t> raw;
     put_varint(raw, totals.all.flows);
     put_varint(raw, totals.all.packets);
     put_varint(raw, totals.all.octets);
     append_map(raw, totals.protocols);
+    const std::size_t ports_at = raw.size();
     append_map(raw, totals.src_ports);
     append_map(raw, totals.dst_ports);
 
     EncodedTotals out;
+    out.ports = port_totals_fit(raw.size() - ports_at, data_file_size);
+    if (!out.ports) {
+        // Two empty maps, so that the stream keeps one shape.
+        raw.resize(ports_at);
+        append_map(raw, {});
+        append_map(raw, {});
+    }
     out.raw_size = raw.size();
     out.stored = compress_totals(raw);
     return out;
 }
 
 std::optional<FileTotals> decode_totals(std::span<const std::uint8_t> stored,
-                                        std::uint64_t raw_size) {
+                                        std::uint64_t raw_size, bool ports) {
     if (raw_size > max_raw_size) return std::nullopt;
     std::vector<std::uint8_t> raw(static_cast<std::size_t>(raw_size));
     uLongf got = static_cast<uLongf>(raw.size());
@@ -152,6 +164,8 @@ std::optional<FileTotals> decode_totals(std::span<const std::uint8_t> stored,
     if (!r.counts(t.all) || !r.map(t.protocols) || !r.map(t.src_ports) || !r.map(t.dst_ports) ||
         !r.at_end())
         return std::nullopt;
+    t.ports = ports;
+    if (!ports && (!t.src_ports.empty() || !t.dst_ports.empty())) return std::nullopt;
     return t;
 }
 

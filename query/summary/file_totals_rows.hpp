@@ -26,6 +26,8 @@ bool report_fits_file_totals(const std::vector<SummaryKey>& by);
 //     another protocol's (ICMP's type and code) from theirs, so the file
 //     must hold only such flows, or none (each key's counts must add up to
 //     the flows the report counts);
+//   * a report with a port key needs the file's port maps, which an index
+//     keeps only where they are cheap (FileTotals::ports);
 //   * with two or three keys, all but one of them must have one value over
 //     the flows counted (one protocol in the file, say), since the totals
 //     know no pairs.

@@ -72,9 +72,15 @@ struct FlowCounts {
 // destination port over the TCP, UDP and SCTP flows alone, as flow-stat
 // --by protocol, src-port and dst-port count them (other protocols carry
 // something else in the port fields, ICMP its type and code).
+//
+// The port maps are kept only where they are cheap beside the file
+// (flow-index(5), "port totals"): a file's ephemeral ports, nearly one key
+// per flow, would make them most of the index.  Without them `ports` is
+// false, the maps are empty, and a port report scans the file.
 struct FileTotals {
     FlowCounts all;
     std::map<std::uint8_t, FlowCounts> protocols;
+    bool ports = true;
     std::map<std::uint16_t, FlowCounts> src_ports;
     std::map<std::uint16_t, FlowCounts> dst_ports;
 

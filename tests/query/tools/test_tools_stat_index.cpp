@@ -296,3 +296,39 @@ TEST_CASE("flow-stat scans a file whose index is stale or damaged and says so on
         CHECK(damaged.err.find("damaged") != std::string::npos);
     }
 }
+
+TEST_CASE("a file of ephemeral ports has no port totals in its index and its port reports scan") {
+    // Each flow its own source port, as a file of clients' connections has:
+    // the port maps would cost more than flow-index(5) allows beside the
+    // file, so the index keeps the totals and protocols only.  Damage to the
+    // records after indexing shows which reports read them.
+    TempDir dir;
+    const std::int64_t created = evening + 900;
+    const auto file = file_path(dir / "flows", created, 5);
+    std::vector<flowfile::Record> flows = quarter(created, {6, 17}, 13);
+    for (std::size_t i = 0; i < flows.size(); ++i)
+        flows[i].srcport = static_cast<std::uint16_t>(32768 + 97 * i);
+    write_indexed_file(file, capture_header(5, created), flows);
+    const auto opened = flowfile::BlockIndex::open(file);
+    REQUIRE(opened.index);
+    const auto totals = opened.index->totals();
+    REQUIRE(totals);
+    CHECK_FALSE(totals->ports);
+    CHECK(totals->src_ports.empty());
+    CHECK(totals->dst_ports.empty());
+    CHECK(totals->protocols.size() == 2);
+
+    const std::string arg = " " + shell_arg(file);
+    for (const std::string report : {"--by src-port", "--by dst-port --top 3"})
+        CHECK(run_shell(stat(report + arg)).out == run_shell(stat("--no-index " + report + arg)).out);
+    const std::string by_protocol = run_shell(stat("--by protocol" + arg)).out;
+
+    damage_records(file);
+    const ToolRun protocols = run_shell(stat("--by protocol" + arg));
+    CHECK(protocols.status == 0);
+    CHECK(protocols.out == by_protocol);
+    CHECK(run_shell(stat(arg)).status == 0);
+    const ToolRun ports = run_shell(stat("--by dst-port" + arg));
+    CHECK(ports.status == 1);
+    CHECK(ports.err.find(file.string()) != std::string::npos);
+}
