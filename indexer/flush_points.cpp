@@ -1,15 +1,16 @@
 #include "flush_points.hpp"
 
+#include <string.h>  // memmem
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <cstring>
-#include <functional>
+#include <optional>
 
+#include "flowfile/block_checksums.hpp"
+#include "flowfile/block_inflate.hpp"
 #include "flowfile/error.hpp"
 
 namespace flowindex {
@@ -19,12 +20,6 @@ namespace {
 constexpr std::array<std::uint8_t, 4> empty_stored_block{0x00, 0x00, 0xff, 0xff};
 constexpr std::size_t zlib_header_size = 2;
 constexpr std::size_t adler_size = 4;
-constexpr std::size_t window_size = std::size_t{1} << 15;
-// zlib's data_type after inflate(Z_BLOCK): the unused bits of the last input
-// byte, 64 in the last block, 128 at a block boundary.
-constexpr int unused_bits_mask = 7;
-constexpr int last_block_bit = 64;
-constexpr int block_boundary_bit = 128;
 
 std::vector<std::uint8_t> read_record_area(const DataFile& file) {
     const std::uint64_t from = file.header().size;
@@ -43,122 +38,82 @@ std::vector<std::uint8_t> read_record_area(const DataFile& file) {
     return bytes;
 }
 
-std::uint32_t big_endian_32(const std::uint8_t* p) {
-    return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
-}
-
-// A raw inflate of the whole deflate stream that empties its history at
-// each candidate: the data after a real full flush inflates on, the data
-// after a sync flush soon names bytes before it ("too far back"), and is
-// then inflated again from the candidate with the history of its block
-// alone.  Every block taken has so been inflated without a byte before it.
-class CandidateInflater {
+// The blocks of the deflate stream `deflate` (its Adler-32 after it), each
+// inflated alone with libdeflate where the build has it.  The data from the
+// start of the stream, or from a candidate, is inflated alone up to the next
+// candidate: the data after a real full flush inflates, the data after a
+// sync flush soon names bytes before it (bad data), and the block it lies in
+// is then inflated again from its start to that next candidate.  Every block
+// taken has so been inflated without a byte before it.  Four bytes that only
+// look like a flush (inside a block's data) end no piece that inflates, and
+// are passed over.
+class BlockWalk {
   public:
-    CandidateInflater(std::span<const std::uint8_t> deflate, std::size_t record_size,
-                      std::size_t expected_bytes)
-        : in_(deflate), record_size_(record_size) {
+    BlockWalk(std::span<std::uint8_t> deflate, std::size_t record_size, std::size_t expected_bytes)
+        : deflate_(deflate), end_(deflate.size() - adler_size), record_size_(record_size) {
         out_.resize(std::max<std::size_t>(expected_bytes, 1 << 16));
     }
-    ~CandidateInflater() {
-        if (ready_) inflateEnd(&z_);
-    }
-    CandidateInflater(const CandidateInflater&) = delete;
-    CandidateInflater& operator=(const CandidateInflater&) = delete;
 
-    // The input and output offsets at which a block begins, the first one
+    // Where the blocks begin in the input and the output, the first one
     // (0, 0) included, or nothing when the stream does not inflate this way
     // to its end.
     struct Start {
         std::size_t in = 0;
         std::size_t out = 0;
     };
-    std::optional<std::vector<Start>> run() {
-        if (inflateInit2(&z_, -MAX_WBITS) != Z_OK) return std::nullopt;
-        ready_ = true;
+    std::optional<std::vector<Start>> run(const std::vector<std::size_t>& candidates) {
         std::vector<Start> starts{{0, 0}};
-        // A candidate whose following data has not yet shown whether it
-        // needs history from before it.
-        std::optional<Start> tentative;
-        bool retried = false;  // the tentative start was inflated again with history
-        std::size_t in_at = 0;
-        std::size_t out_at = 0;
-        std::size_t boundary_out = 0;
-        z_.next_in = const_cast<Bytef*>(in_.data());
-        for (;;) {
-            if (out_at == out_.size()) out_.resize(out_.size() * 2);
-            const std::size_t in_room = std::min<std::size_t>(in_.size() - in_at, UINT_MAX);
-            const std::size_t out_room = std::min<std::size_t>(out_.size() - out_at, UINT_MAX);
-            z_.next_in = const_cast<Bytef*>(in_.data() + in_at);
-            z_.avail_in = static_cast<uInt>(in_room);
-            z_.next_out = out_.data() + out_at;
-            z_.avail_out = static_cast<uInt>(out_room);
-            const int rc = ::inflate(&z_, Z_BLOCK);
-            in_at += in_room - z_.avail_in;
-            out_at += out_room - z_.avail_out;
-            if (rc == Z_STREAM_END) {
-                if (tentative && !retried) starts.push_back(*tentative);
-                if (!trailer_holds(in_at, out_at)) return std::nullopt;
-                out_.resize(out_at);
+        Start piece;  // the piece being tried: the block's start, or a candidate after it
+        for (std::size_t i = 0; i <= candidates.size(); ++i) {
+            const std::size_t to = i < candidates.size() ? candidates[i] : end_;
+            const Start block = starts.back();
+            std::optional<std::size_t> end_out;
+            if (piece.in == block.in || piece.out % record_size_ == 0)
+                if (const auto made = inflate_alone(piece, to)) end_out = piece.out + *made;
+            if (end_out && piece.in != block.in) starts.push_back(piece);
+            if (!end_out && piece.in != block.in)
+                if (const auto made = inflate_alone(block, to)) end_out = block.out + *made;
+            if (!end_out) {
+                if (to == end_) return std::nullopt;  // damage, or no flush explains the data
+                continue;  // `to` is inside a block: on to the next candidate
+            }
+            if (to == end_) {
+                out_.resize(*end_out);
                 return starts;
             }
-            if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-                // Damage, or a match reaching before the tentative start.
-                if (!tentative || retried) return std::nullopt;
-                const std::size_t block_out = starts.back().out;
-                const std::size_t history = std::min(tentative->out - block_out, window_size);
-                if (inflateReset(&z_) != Z_OK ||
-                    (history > 0 &&
-                     inflateSetDictionary(&z_, out_.data() + tentative->out - history,
-                                          static_cast<uInt>(history)) != Z_OK))
-                    return std::nullopt;
-                in_at = tentative->in;
-                out_at = tentative->out;
-                boundary_out = out_at;
-                retried = true;
-                continue;
-            }
-            if (rc == Z_BUF_ERROR && z_.avail_out != 0) return std::nullopt;  // input ended
-            if (rc != Z_OK && rc != Z_BUF_ERROR) return std::nullopt;
-            if ((z_.data_type & block_boundary_bit) == 0) continue;  // the output was full
-            const bool candidate =
-                (z_.data_type & (unused_bits_mask | last_block_bit)) == 0 &&
-                out_at == boundary_out && in_at >= empty_stored_block.size() &&
-                std::equal(
-                    empty_stored_block.begin(), empty_stored_block.end(),
-                    in_.begin() + static_cast<std::ptrdiff_t>(in_at - empty_stored_block.size())) &&
-                out_at % record_size_ == 0;
-            boundary_out = out_at;
-            if (!candidate) continue;
-            // The data since the tentative start inflated without history
-            // before it (or, retried, with its block's history only).
-            if (tentative && !retried) starts.push_back(*tentative);
-            tentative = Start{in_at, out_at};
-            retried = false;
-            if (inflateReset(&z_) != Z_OK) return std::nullopt;
+            piece = {to, *end_out};
         }
+        return std::nullopt;
     }
 
     std::span<const std::uint8_t> output() const { return out_; }
 
   private:
-    // The Adler-32 of every record byte after the stream, and nothing more:
-    // what zlib's own wrapper checks, and the raw inflate does not.
-    bool trailer_holds(std::size_t in_at, std::size_t out_at) const {
-        if (in_.size() - in_at != adler_size) return false;
-        uLong adler = adler32(0, nullptr, 0);
-        for (std::size_t at = 0; at < out_at;) {
-            const std::size_t n = std::min<std::size_t>(out_at - at, UINT_MAX);
-            adler = adler32(adler, out_.data() + at, static_cast<uInt>(n));
-            at += n;
+    // The bytes [from.in, to) inflated alone into the output at from.out:
+    // how many, or nothing when they need history or are no whole blocks.
+    // Only the piece that ends at the Adler-32 may hold the final block.
+    std::optional<std::size_t> inflate_alone(const Start& from, std::size_t to) {
+        const std::size_t size = to - from.in;
+        for (;;) {
+            const auto r = inflater_.inflate_some(deflate_.subspan(from.in), size,
+                                                  std::span<std::uint8_t>(out_).subspan(from.out));
+            using Status = flowfile::BlockInflater::Inflated::Status;
+            if (r.status == Status::no_room) {
+                out_.resize(out_.size() * 2);
+                continue;
+            }
+            if (r.status != Status::done) return std::nullopt;
+            const bool whole = to == end_ ? r.in == size : r.in == size + flowfile::block_tail_room;
+            if (!whole) return std::nullopt;
+            return r.out;
         }
-        return adler == big_endian_32(in_.data() + in_at);
     }
 
-    std::span<const std::uint8_t> in_;
+    std::span<std::uint8_t> deflate_;
+    std::size_t end_;
     std::size_t record_size_;
     std::vector<std::uint8_t> out_;
-    z_stream z_{};
-    bool ready_ = false;
+    flowfile::BlockInflater inflater_;
 };
 
 // The smallest N for which every multiple of N below `flows` begins a block
@@ -180,21 +135,27 @@ std::size_t regular_block_records(const std::vector<std::uint64_t>& starts, std:
 
 FoundBlocks find_block_points(const DataFile& file, std::size_t record_size) {
     FoundBlocks found;
-    const std::vector<std::uint8_t> area = read_record_area(file);
+    std::vector<std::uint8_t> area = read_record_area(file);
     if (area.size() < zlib_header_size + adler_size) return found;
-    const std::span<const std::uint8_t> deflate =
-        std::span<const std::uint8_t>(area).subspan(zlib_header_size);
-    // No empty stored block at all (flow-tools writes none): nothing to look for.
-    if (std::search(deflate.begin(), deflate.end(),
-                    std::boyer_moore_horspool_searcher(empty_stored_block.begin(),
-                                                       empty_stored_block.end())) == deflate.end())
-        return found;
+    const std::span<std::uint8_t> deflate = std::span<std::uint8_t>(area).subspan(zlib_header_size);
+    // Where each empty stored block would end: none at all (flow-tools
+    // writes none), and there is nothing to look for.
+    std::vector<std::size_t> candidates;
+    const std::span<const std::uint8_t> data = deflate.first(deflate.size() - adler_size);
+    for (const std::uint8_t* at = data.data();;) {
+        const std::size_t left = static_cast<std::size_t>(data.data() + data.size() - at);
+        const void* hit = ::memmem(at, left, empty_stored_block.data(), empty_stored_block.size());
+        if (hit == nullptr) break;
+        at = static_cast<const std::uint8_t*>(hit) + empty_stored_block.size();
+        candidates.push_back(static_cast<std::size_t>(at - data.data()));
+    }
+    if (candidates.empty()) return found;
 
     const std::size_t expected = file.header().flow_count.value_or(0) * record_size;
-    CandidateInflater inflater(deflate, record_size, expected);
-    const auto starts = inflater.run();
+    BlockWalk walk(deflate, record_size, expected);
+    const auto starts = walk.run(candidates);
     if (!starts) return found;
-    const auto out = inflater.output();
+    const auto out = walk.output();
     const std::uint64_t flows = out.size() / record_size;
     if (out.size() % record_size != 0) return found;
 
@@ -208,16 +169,10 @@ FoundBlocks find_block_points(const DataFile& file, std::size_t record_size) {
         const std::uint64_t first = s.out / record_size;
         if (first % n != 0 || first >= flows) continue;
         const std::uint64_t count = std::min<std::uint64_t>(n, flows - first);
-        const auto bytes = out.subspan(s.out, count * record_size);
-        uLong crc = crc32(0, nullptr, 0);
-        for (std::size_t at = 0; at < bytes.size();) {
-            const std::size_t k = std::min<std::size_t>(bytes.size() - at, UINT_MAX);
-            crc = crc32(crc, bytes.data() + at, static_cast<uInt>(k));
-            at += k;
-        }
-        found.blocks.push_back({.point = {.first_record = first, .offset = base + s.in},
-                                .records = count,
-                                .crc = static_cast<std::uint32_t>(crc)});
+        found.blocks.push_back(
+            {.point = {.first_record = first, .offset = base + s.in},
+             .records = count,
+             .crc = flowfile::crc32_update(0, out.data() + s.out, count * record_size)});
     }
     return found;
 }

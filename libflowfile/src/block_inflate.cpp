@@ -1,4 +1,4 @@
-#include "block_inflate.hpp"
+#include "flowfile/block_inflate.hpp"
 
 #include <zlib.h>
 #include <array>
@@ -9,7 +9,7 @@
 #include <libdeflate.h>
 #endif
 
-namespace flowfile::detail {
+namespace flowfile {
 
 namespace {
 
@@ -49,44 +49,52 @@ BlockInflater::~BlockInflater() = default;
 
 bool BlockInflater::inflate(std::span<std::uint8_t> buffer, std::size_t size,
                             std::span<std::uint8_t> out) {
-    if (buffer.size() < size + block_tail_room) return false;
+    const Inflated r = inflate_some(buffer, size, out);
+    return r.status == Inflated::Status::done && r.out == out.size();
+}
+
+BlockInflater::Inflated BlockInflater::inflate_some(std::span<std::uint8_t> buffer,
+                                                    std::size_t size, std::span<std::uint8_t> out) {
+    if (buffer.size() < size + block_tail_room) return {};
     std::array<std::uint8_t, block_tail_room> saved;
     std::memcpy(saved.data(), buffer.data() + size, saved.size());
     std::memcpy(buffer.data() + size, empty_final_block.data(), empty_final_block.size());
     const auto in = buffer.first(size + block_tail_room);
-    const bool ok = state_->use_zlib ? inflate_zlib(in, out) : inflate_libdeflate(in, out);
+    const Inflated r = state_->use_zlib ? inflate_zlib(in, out) : inflate_libdeflate(in, out);
     std::memcpy(buffer.data() + size, saved.data(), saved.size());
-    return ok;
+    return r;
 }
 
-bool BlockInflater::inflate_libdeflate(std::span<const std::uint8_t> in,
-                                       std::span<std::uint8_t> out) {
+BlockInflater::Inflated BlockInflater::inflate_libdeflate(std::span<const std::uint8_t> in,
+                                                          std::span<std::uint8_t> out) {
 #ifdef FLOWKEEP_HAVE_LIBDEFLATE
-    // Output room of exactly the expected size: more data than that is
-    // LIBDEFLATE_INSUFFICIENT_SPACE, less comes back in `produced`.  Input
-    // after the end of the stream (the last block's Adler-32) is not read.
+    // Input after the end of the stream (the last block's Adler-32) is not
+    // read.
     std::uint8_t none = 0;
     std::size_t used_in = 0;
     std::size_t produced = 0;
     const libdeflate_result rc = libdeflate_deflate_decompress_ex(
         state_->decompressor, in.data(), in.size(), out.empty() ? &none : out.data(), out.size(),
         &used_in, &produced);
-    return rc == LIBDEFLATE_SUCCESS && produced == out.size();
+    if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) return {.status = Inflated::Status::no_room};
+    if (rc != LIBDEFLATE_SUCCESS) return {};
+    return {.status = Inflated::Status::done, .in = used_in, .out = produced};
 #else
     (void)in;
     (void)out;
-    return false;
+    return {};
 #endif
 }
 
-bool BlockInflater::inflate_zlib(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) {
-    if (in.size() > UINT_MAX || out.size() > UINT_MAX) return false;
+BlockInflater::Inflated BlockInflater::inflate_zlib(std::span<const std::uint8_t> in,
+                                                    std::span<std::uint8_t> out) {
+    if (in.size() > UINT_MAX || out.size() > UINT_MAX) return {};
     z_stream& zs = state_->zs;
     if (!state_->zlib_ready) {
-        if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) return false;
+        if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) return {};
         state_->zlib_ready = true;
     } else if (inflateReset(&zs) != Z_OK) {
-        return false;
+        return {};
     }
     zs.next_in = const_cast<Bytef*>(in.data());
     zs.avail_in = static_cast<uInt>(in.size());
@@ -94,13 +102,17 @@ bool BlockInflater::inflate_zlib(std::span<const std::uint8_t> in, std::span<std
     zs.next_out = out.empty() ? &spare : out.data();
     zs.avail_out = static_cast<uInt>(out.size());
     int rc = ::inflate(&zs, Z_FINISH);
-    if (rc == Z_STREAM_END) return zs.total_out == out.size();
-    if (zs.avail_out != 0) return false;  // bad data, or the input ended short
-    // The expected bytes are out: the stream must end here, with no more.
+    if (rc == Z_STREAM_END)
+        return {.status = Inflated::Status::done, .in = zs.total_in, .out = zs.total_out};
+    if (zs.avail_out != 0) return {};  // bad data, or the input ended short
+    // The room is full: the stream ends here, or has more than the room.
     zs.next_out = &spare;
     zs.avail_out = 1;
     rc = ::inflate(&zs, Z_FINISH);
-    return rc == Z_STREAM_END && zs.avail_out == 1;
+    if (rc == Z_STREAM_END && zs.avail_out == 1)
+        return {.status = Inflated::Status::done, .in = zs.total_in, .out = out.size()};
+    if (zs.avail_out == 0) return {.status = Inflated::Status::no_room};
+    return {};
 }
 
-}  // namespace flowfile::detail
+}  // namespace flowfile

@@ -7,8 +7,8 @@
 #include <new>
 #include <utility>
 
-#include "block_inflate.hpp"
 #include "fd_io.hpp"
+#include "flowfile/block_inflate.hpp"
 #include "inflate_whole_buffer.hpp"
 #include "record_codec.hpp"
 
@@ -40,7 +40,7 @@ class Descriptor {
 struct ReadBuffers {
     detail::ByteBuffer file_bytes;  // a run of blocks as stored (+ tail room)
     detail::ByteBuffer records;     // one block's record bytes, inflated
-    detail::BlockInflater inflater;
+    BlockInflater inflater;
 };
 
 ReadBuffers& thread_buffers() {
@@ -85,8 +85,8 @@ BlockRead<R> read_chosen_blocks(const std::filesystem::path& data_file, const He
     detail::ByteBuffer& stored = buffers.file_bytes;
 
     const auto read_at = [&](std::uint64_t offset, std::size_t n) -> std::optional<std::string> {
-        stored.ensure_capacity(n + detail::block_tail_room);
-        if (stored.capacity() < n + detail::block_tail_room)
+        stored.ensure_capacity(n + block_tail_room);
+        if (stored.capacity() < n + block_tail_room)
             return file + ": out of memory reading " + std::to_string(n) + " bytes";
         const auto got = detail::pread_full(fd.get(), stored.data(), n, static_cast<off_t>(offset));
         if (got.error)
@@ -141,8 +141,8 @@ BlockRead<R> read_chosen_blocks(const std::filesystem::path& data_file, const He
                     return fail(file + ": out of memory inflating " + block_words(blocks[k], b));
                 // The tail room after this block is the next block's first
                 // bytes or the spare room after the run: inflate() restores it.
-                const std::span<std::uint8_t> held(
-                    stored.data() + at, last.end_offset - b.offset + detail::block_tail_room);
+                const std::span<std::uint8_t> held(stored.data() + at,
+                                                   last.end_offset - b.offset + block_tail_room);
                 if (!buffers.inflater.inflate(held, size, {buffers.records.data(), bytes}))
                     return fail(file + ": " + block_words(blocks[k], b) +
                                 " does not inflate alone to its records");

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "block_inflate.hpp"
 #include "flowfile/block_index.hpp"
+#include "flowfile/block_inflate.hpp"
 #include "flowfile/block_read.hpp"
 #include "flowfile/writer.hpp"
 #include "support/files.hpp"
@@ -84,8 +84,7 @@ struct EngineLevel {
 }  // namespace
 
 TEST_CASE("a block inflates alone to exactly its records, in place or copied", "[block_read]") {
-    const auto engine =
-        GENERATE(detail::BlockInflater::Engine::fastest, detail::BlockInflater::Engine::zlib);
+    const auto engine = GENERATE(BlockInflater::Engine::fastest, BlockInflater::Engine::zlib);
     CAPTURE(static_cast<int>(engine));
     TempDir dir;
     const auto flows = varied_flows(1000, 5, 21);
@@ -102,7 +101,7 @@ TEST_CASE("a block inflates alone to exactly its records, in place or copied", "
     const auto& points = w->block_points();
     REQUIRE(points.size() == 4);
 
-    detail::BlockInflater inflater(engine);
+    BlockInflater inflater(engine);
     for (std::size_t k = 0; k < points.size(); ++k) {
         CAPTURE(k);
         const bool last = k + 1 == points.size();
@@ -126,7 +125,7 @@ TEST_CASE("a block inflates alone to exactly its records, in place or copied", "
         std::vector<std::uint8_t> alone(
             file.begin() + static_cast<std::ptrdiff_t>(points[k].offset),
             file.begin() + static_cast<std::ptrdiff_t>(points[k].offset + size));
-        alone.resize(size + detail::block_tail_room);
+        alone.resize(size + block_tail_room);
         std::fill(out.begin(), out.end(), 0);
         CHECK(inflater.inflate(alone, size, out));
         CHECK(out == want);

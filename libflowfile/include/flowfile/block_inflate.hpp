@@ -12,7 +12,7 @@
 #include <memory>
 #include <span>
 
-namespace flowfile::detail {
+namespace flowfile {
 
 // Bytes a block's buffer must have after the block for the final block.
 inline constexpr std::size_t block_tail_room = 2;
@@ -35,9 +35,22 @@ class BlockInflater {
     // fewer bytes or on more, or when out of memory.
     bool inflate(std::span<std::uint8_t> buffer, std::size_t size, std::span<std::uint8_t> out);
 
+    // As inflate(), for a block whose size inflated is not known (a block
+    // point being looked for, flow-index(8)).  `in`: the bytes of the buffer
+    // the stream used, size + block_tail_room when it ended with the final
+    // block appended, fewer when one of its own blocks was final.
+    struct Inflated {
+        enum class Status { done, bad_data, no_room };
+        Status status = Status::bad_data;
+        std::size_t in = 0;
+        std::size_t out = 0;
+    };
+    Inflated inflate_some(std::span<std::uint8_t> buffer, std::size_t size,
+                          std::span<std::uint8_t> out);
+
   private:
-    bool inflate_zlib(std::span<const std::uint8_t> in, std::span<std::uint8_t> out);
-    bool inflate_libdeflate(std::span<const std::uint8_t> in, std::span<std::uint8_t> out);
+    Inflated inflate_zlib(std::span<const std::uint8_t> in, std::span<std::uint8_t> out);
+    Inflated inflate_libdeflate(std::span<const std::uint8_t> in, std::span<std::uint8_t> out);
 
     // libdeflate's decompressor and a zlib stream kept between blocks;
     // opaque so that this class is the same whether the build has libdeflate
@@ -46,4 +59,4 @@ class BlockInflater {
     std::unique_ptr<State> state_;
 };
 
-}  // namespace flowfile::detail
+}  // namespace flowfile
