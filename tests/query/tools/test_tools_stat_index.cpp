@@ -216,7 +216,8 @@ TEST_CASE("flow-stat answers whole files from their index, read or not") {
     write_indexed_file(tcp, capture_header(5, first), quarter(first, {6, 17}, 11));
     const auto ipv6 = file_path(dir / "flows", second, v6);
     write_indexed_file(ipv6, capture_header(v6, second), quarter6(second, {6, 17}, 12));
-    const std::string files = " " + shell_arg(tcp) + " " + shell_arg(ipv6);
+    std::string files = " ";
+    files += shell_arg(tcp) + " " + shell_arg(ipv6);
 
     std::vector<std::string> answers;
     for (const std::string report : {"", "--by dst-port", "--by protocol --format json"})
@@ -262,7 +263,9 @@ TEST_CASE("flow-stat scans a file whose index is stale or damaged and says so on
     const auto file = file_path(dir / "flows", created, 5);
     write_indexed_file(file, capture_header(5, created), quarter(created, {6, 17}, 21));
     const std::string index_name = flowfile::index_path_of(file).filename().string();
-    const std::string expected = run_shell(stat("--no-index --by dst-port " + shell_arg(file))).out;
+    std::string no_index = "--no-index --by dst-port ";
+    no_index += shell_arg(file);
+    const std::string expected = run_shell(stat(no_index)).out;
 
     // Stale: the data file is newer than its index.
     const auto later = std::filesystem::last_write_time(file) + std::chrono::seconds(10);
@@ -318,9 +321,11 @@ TEST_CASE("a file of ephemeral ports has no port totals in its index and its por
     CHECK(totals->dst_ports.empty());
     CHECK(totals->protocols.size() == 2);
 
-    const std::string arg = " " + shell_arg(file);
+    std::string arg = " ";
+    arg += shell_arg(file);
     for (const std::string report : {"--by src-port", "--by dst-port --top 3"})
-        CHECK(run_shell(stat(report + arg)).out == run_shell(stat("--no-index " + report + arg)).out);
+        CHECK(run_shell(stat(report + arg)).out ==
+              run_shell(stat("--no-index " + report + arg)).out);
     const std::string by_protocol = run_shell(stat("--by protocol" + arg)).out;
 
     damage_records(file);
