@@ -248,10 +248,9 @@ std::vector<std::uint8_t> BlockIndexBuilder::finish(std::span<const BlockPoint> 
 
     std::copy(std::begin(L::magic), std::end(L::magic), p + L::head::magic);
     L::put<std::uint16_t>(p + L::head::version, block_index_version);
-    L::put<std::uint16_t>(p + L::head::flags,
-                          static_cast<std::uint16_t>(
-                              (s.header.compressed() ? L::flag_compressed : 0) |
-                              (totals.ports ? 0 : L::flag_no_port_totals)));
+    L::put<std::uint16_t>(p + L::head::flags, static_cast<std::uint16_t>(
+                                                  (s.header.compressed() ? L::flag_compressed : 0) |
+                                                  (totals.ports ? 0 : L::flag_no_port_totals)));
     L::put<std::uint64_t>(p + L::head::data_file_size, file_size);
     L::put<std::uint32_t>(p + L::head::header_size,
                           static_cast<std::uint32_t>(header_bytes.size()));

@@ -66,7 +66,7 @@ bool add_file_totals(Summary& summary, const std::vector<SummaryKey>& by,
     const ColumnCounts protocols = column_counts(counted_protocols);
     const std::uint64_t counted = flows_of(protocols);
     if (!port_key && counted != totals.all.flows) return false;  // not these flows' counts
-    if (counted == 0) return true;  // the report counts none of the file's flows
+    if (counted == 0) return true;                // the report counts none of the file's flows
     if (port_key && !totals.ports) return false;  // left out of this file's index
 
     const ColumnCounts src_ports = column_counts(totals.src_ports);
